@@ -1,0 +1,49 @@
+// Every primitive of the IR. Adding a kind here without an entry in the
+// registry (src/ops/registry.ts) is a compile error.
+export const OP_KINDS = [
+  // leaves
+  'input',
+  'param',
+  'const',
+  // elementwise
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'neg',
+  'square',
+  'sqrt',
+  'exp',
+  'log',
+  'pow',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'step',
+  // gradient kernels of activations, from saved outputs
+  'relu_grad',
+  'sigmoid_grad',
+  'tanh_grad',
+  // linear algebra and shape
+  'matmul',
+  'reshape',
+  'transpose',
+  'broadcast',
+  'sum',
+  'mean',
+  // normalisers
+  'softmax',
+  'log_softmax',
+  // stochastic regularisation
+  'dropout_mask',
+  // fused losses and their gradients
+  'softmax_cross_entropy',
+  'softmax_cross_entropy_grad',
+  'sigmoid_cross_entropy',
+  'sigmoid_cross_entropy_grad',
+  'mse',
+  'l2',
+  'one_hot',
+] as const;
+
+export type OpKind = (typeof OP_KINDS)[number];

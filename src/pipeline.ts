@@ -1,0 +1,48 @@
+// The compiler as one pure function per stage, composed. No I/O here: the CLI
+// reads files and hands text (and a resolver for `use "…"`) in.
+import type { DiagnosticSink } from './diagnostics/diagnostic.js';
+import { frontEnd } from './syntax/index.js';
+import { checkModel } from './check/index.js';
+import type { CheckedModel } from './check/model.js';
+import { differentiate } from './autodiff/differentiate.js';
+import { optimize } from './passes/index.js';
+import type { Spec } from './syntax/ast.js';
+import type { TrainingGraph } from './ir/types.js';
+
+export interface SourceFile {
+  /** As shown in diagnostics and generated headers (relative to the working directory). */
+  file: string;
+  text: string;
+}
+
+export interface PipelineOptions {
+  /** Resolves `use "base.nn"` relative to the file that says it. */
+  readSource?: (path: string, fromFile: string) => SourceFile | null;
+  /** Skip the optimisation passes (to show the raw backward graph). */
+  optimize?: boolean;
+}
+
+export interface Compiled {
+  spec: Spec;
+  model: CheckedModel;
+  /** Straight out of autodiff, before the passes. */
+  raw: TrainingGraph;
+  /** After DCE, CSE, simplification, folding. */
+  training: TrainingGraph;
+}
+
+/** text → Spec → CheckedModel → TrainingGraph → optimised TrainingGraph; null where a stage reported errors. */
+export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: PipelineOptions = {}): Compiled | null {
+  const spec = frontEnd(src.text, src.file, sink);
+  if (spec === null || sink.hasErrors) return null;
+  const resolveUse = (path: string, fromFile: string): Spec | null => {
+    const used = opts.readSource?.(path, fromFile) ?? null;
+    return used === null ? null : frontEnd(used.text, used.file, sink);
+  };
+  const model = checkModel(spec, sink, { resolveUse });
+  if (model === null || sink.hasErrors) return null;
+  const raw = differentiate(model.forward, sink);
+  if (sink.hasErrors) return null;
+  const training = opts.optimize === false ? raw : optimize(raw);
+  return { spec, model, raw, training };
+}
