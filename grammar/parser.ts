@@ -1,0 +1,343 @@
+// The .nn grammar as a chevrotain CstParser: syntax only, no semantics.
+// Error recovery is on, so one run reports every syntax error of a file and
+// still yields a (partial) CST. src/syntax/cst-to-ast.ts turns the CST into the AST.
+import './node20.js';
+import { CstParser, type CstNode, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import * as T from './tokens.js';
+
+/** Keywords that begin a top-level statement. */
+export const STATEMENT_KEYWORDS: ReadonlySet<TokenType> = new Set([
+  T.Model, T.Use, T.Input, T.Target, T.Def, T.Net, T.Data, T.Train, T.Init, T.Replace, T.Freeze, T.Unfreeze, T.LrScale, T.DecayScale, T.Phases,
+]);
+
+export class NnParser extends CstParser {
+  constructor(messages?: IParserErrorMessageProvider) {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, ...(messages ? { errorMessageProvider: messages } : {}) });
+    this.performSelfAnalysis();
+  }
+
+  spec = this.RULE('spec', () => {
+    this.MANY(() => this.SUBRULE(this.statement));
+  });
+
+  statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => this.SUBRULE(this.useDecl) },
+      { ALT: () => this.SUBRULE(this.inputDecl) },
+      { ALT: () => this.SUBRULE(this.defDecl) },
+      { ALT: () => this.SUBRULE(this.netBlock) },
+      { ALT: () => this.SUBRULE(this.dataBlock) },
+      { ALT: () => this.SUBRULE(this.trainBlock) },
+      { ALT: () => this.SUBRULE(this.initFrom) },
+      { ALT: () => this.SUBRULE(this.replaceStmt) },
+      { ALT: () => this.SUBRULE(this.freezeStmt) },
+      { ALT: () => this.SUBRULE(this.scaleStmt) },
+      { ALT: () => this.SUBRULE(this.phasesBlock) },
+      { ALT: () => this.SUBRULE(this.setting) },
+    ]);
+  });
+
+  /** Any identifier, keywords included: keywords are reserved only where they start a statement. */
+  name = this.RULE('name', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, ...T.KEYWORDS.map((k: TokenType) => ({ ALT: () => this.CONSUME(k) }))]);
+  });
+
+  modelDecl = this.RULE('modelDecl', () => {
+    this.CONSUME(T.Model);
+    this.SUBRULE(this.name);
+  });
+
+  useDecl = this.RULE('useDecl', () => {
+    this.CONSUME(T.Use);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  inputDecl = this.RULE('inputDecl', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Input) }, { ALT: () => this.CONSUME(T.Target) }]);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+  });
+
+  /** `f32[28, 28]`, `class(10)`, `binary`, `text(vocab: 5000, length: 40)`. */
+  typeExpr = this.RULE('typeExpr', () => {
+    this.SUBRULE(this.name);
+    this.OPTION(() => this.SUBRULE(this.listLit));
+    this.OPTION2(() => this.SUBRULE(this.argList));
+  });
+
+  defDecl = this.RULE('defDecl', () => {
+    this.CONSUME(T.Def);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.defParam) });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.LCurly);
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.paramDecl) },
+        { ALT: () => this.SUBRULE(this.returnStmt) },
+        { ALT: () => this.SUBRULE(this.binding) },
+      ]),
+    );
+    this.CONSUME(T.RCurly);
+  });
+
+  /** `units` or `units: 64` (a default). */
+  defParam = this.RULE('defParam', () => {
+    this.SUBRULE(this.name);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  /** `param w: [dim(x, -1), units] init he_normal` */
+  paramDecl = this.RULE('paramDecl', () => {
+    this.CONSUME(T.Param);
+    this.SUBRULE(this.name);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.listLit);
+    this.OPTION(() => {
+      this.CONSUME(T.Init);
+      this.SUBRULE(this.expression);
+    });
+  });
+
+  returnStmt = this.RULE('returnStmt', () => {
+    this.CONSUME(T.Return);
+    this.SUBRULE(this.expression);
+  });
+
+  netBlock = this.RULE('netBlock', () => {
+    this.CONSUME(T.Net);
+    this.SUBRULE(this.bindingBlock);
+  });
+
+  dataBlock = this.RULE('dataBlock', () => {
+    this.CONSUME(T.Data);
+    this.SUBRULE(this.bindingBlock);
+  });
+
+  bindingBlock = this.RULE('bindingBlock', () => {
+    this.CONSUME(T.LCurly);
+    // A statement keyword not followed by `=` means the block was left open:
+    // stop here so the error is "expected `}` to close `net {`".
+    this.MANY({
+      GATE: () => !STATEMENT_KEYWORDS.has(this.LA(1).tokenType) || this.LA(2).tokenType === T.Equals,
+      DEF: () => this.SUBRULE(this.binding),
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  binding = this.RULE('binding', () => {
+    this.SUBRULE(this.name);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  trainBlock = this.RULE('trainBlock', () => {
+    this.CONSUME(T.Train);
+    this.SUBRULE(this.objectLit);
+  });
+
+  phasesBlock = this.RULE('phasesBlock', () => {
+    this.CONSUME(T.Phases);
+    this.SUBRULE(this.objectLit);
+  });
+
+  /** `init from "ckpt" map { a.* <- b.* } allow unmatched [x.*]` */
+  initFrom = this.RULE('initFrom', () => {
+    this.CONSUME(T.Init);
+    this.CONSUME(T.From);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION(() => {
+      this.CONSUME(T.Map);
+      this.CONSUME(T.LCurly);
+      this.MANY(() => {
+        this.SUBRULE(this.mapEntry);
+        this.OPTION2(() => this.CONSUME(T.Comma));
+      });
+      this.CONSUME(T.RCurly);
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.Allow);
+      this.CONSUME(T.Unmatched);
+      this.CONSUME(T.LBracket);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.pattern) });
+      this.CONSUME(T.RBracket);
+    });
+  });
+
+  mapEntry = this.RULE('mapEntry', () => {
+    this.SUBRULE(this.pattern, { LABEL: 'to' });
+    this.CONSUME(T.Arrow);
+    this.SUBRULE2(this.pattern, { LABEL: 'from' });
+  });
+
+  replaceStmt = this.RULE('replaceStmt', () => {
+    this.CONSUME(T.Replace);
+    this.SUBRULE(this.binding);
+  });
+
+  /** `freeze h`, `freeze encoder.*, head`, `freeze all except head`, `unfreeze …` */
+  freezeStmt = this.RULE('freezeStmt', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Freeze) }, { ALT: () => this.CONSUME(T.Unfreeze) }]);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.pattern, { LABEL: 'targets' }) });
+    this.OPTION(() => {
+      this.CONSUME(T.Except);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.pattern, { LABEL: 'except' }) });
+    });
+  });
+
+  /** `lr_scale logits: 10`, `decay_scale encoder.*: 0` */
+  scaleStmt = this.RULE('scaleStmt', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.LrScale) }, { ALT: () => this.CONSUME(T.DecayScale) }]);
+    this.SUBRULE(this.pattern);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expression);
+  });
+
+  /** A parameter name or glob: `h`, `h.weight`, `encoder.*`, `enc*`, `*`. */
+  pattern = this.RULE('pattern', () => {
+    this.SUBRULE(this.patternSegment);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.SUBRULE2(this.patternSegment);
+    });
+  });
+
+  patternSegment = this.RULE('patternSegment', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.SUBRULE(this.name);
+          this.OPTION(() => this.CONSUME(T.Star));
+        },
+      },
+      { ALT: () => this.CONSUME2(T.Star) },
+    ]);
+  });
+
+  /** Top-level `loss = …`, `optimizer = …`, `schedule = …`. */
+  setting = this.RULE('setting', () => {
+    this.SUBRULE(this.binding);
+  });
+
+  // ------------------------------------------------------------ expressions
+  // additive < multiplicative (`*`, `/`, `@`) < unary minus < postfix duration < primary
+
+  expression = this.RULE('expression', () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.At) }]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Minus);
+          this.SUBRULE(this.unary);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.postfix) },
+    ]);
+  });
+
+  /** A number followed by a unit is a duration: `1 epoch`, `500 steps`. */
+  postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary);
+    this.OPTION({
+      // `{ lr: 1e-4 epochs: 3 }`: a unit word followed by `:` or `=` starts the next entry instead.
+      GATE: () => this.LA(2).tokenType !== T.Colon && this.LA(2).tokenType !== T.Equals,
+      DEF: () =>
+        this.OR(T.DURATION_UNITS.map((u) => ({ ALT: () => this.CONSUME(u, { LABEL: 'unit' }) }))),
+    });
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.SUBRULE(this.listLit) },
+      { ALT: () => this.SUBRULE(this.objectLit) },
+      { ALT: () => this.SUBRULE(this.parenExpr) },
+      { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.ref) },
+    ]);
+  });
+
+  parenExpr = this.RULE('parenExpr', () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen);
+  });
+
+  call = this.RULE('call', () => {
+    this.SUBRULE(this.name);
+    this.SUBRULE(this.argList);
+  });
+
+  argList = this.RULE('argList', () => {
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arg) });
+    this.CONSUME(T.RParen);
+  });
+
+  /** `10` or `activation: relu`. */
+  arg = this.RULE('arg', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.SUBRULE(this.name, { LABEL: 'argName' });
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.SUBRULE(this.expression);
+  });
+
+  /** `h`, `h.weight`, `encoder.*` (globs are only meaningful where parameters are named, e.g. phases). */
+  ref = this.RULE('ref', () => {
+    this.SUBRULE(this.name);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.OR([{ ALT: () => this.SUBRULE2(this.name) }, { ALT: () => this.CONSUME(T.Star) }]);
+    });
+  });
+
+  listLit = this.RULE('listLit', () => {
+    this.CONSUME(T.LBracket);
+    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.CONSUME(T.RBracket);
+  });
+
+  /** `{ epochs: 10, batch: 128 }`; commas between entries are optional. */
+  objectLit = this.RULE('objectLit', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.entry);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RCurly);
+  });
+
+  entry = this.RULE('entry', () => {
+    this.OR([{ ALT: () => this.SUBRULE(this.name) }, { ALT: () => this.CONSUME(T.NumberLiteral) }]);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.expression);
+  });
+}
+
+export type { CstNode };
