@@ -29,8 +29,10 @@ export const OP_KINDS = [
   'reshape',
   'transpose',
   'broadcast',
+  'broadcast_like',
   'sum',
   'mean',
+  'inv_count',
   // normalisers
   'softmax',
   'log_softmax',

@@ -1,0 +1,84 @@
+// Every primitive's definition, keyed by kind. `satisfies` makes a kind
+// without a definition (or a definition under the wrong key) a compile error.
+import type { OpKind } from './kinds.js';
+import type { OpDef } from './op.js';
+import { input } from './input.js';
+import { param } from './param.js';
+import { constant } from './const.js';
+import { add } from './add.js';
+import { sub } from './sub.js';
+import { mul } from './mul.js';
+import { div } from './div.js';
+import { neg } from './neg.js';
+import { square } from './square.js';
+import { sqrt } from './sqrt.js';
+import { exp } from './exp.js';
+import { log } from './log.js';
+import { pow } from './pow.js';
+import { relu } from './relu.js';
+import { sigmoid } from './sigmoid.js';
+import { tanh } from './tanh.js';
+import { step } from './step.js';
+import { reluGrad, sigmoidGrad, tanhGrad } from './activation_grads.js';
+import { matmul } from './matmul.js';
+import { reshape } from './reshape.js';
+import { transpose } from './transpose.js';
+import { broadcast } from './broadcast.js';
+import { broadcastLike } from './broadcast_like.js';
+import { sum } from './sum.js';
+import { mean } from './mean.js';
+import { invCount } from './inv_count.js';
+import { softmax } from './softmax.js';
+import { logSoftmax } from './log_softmax.js';
+import { dropoutMask } from './dropout_mask.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './softmax_cross_entropy.js';
+import { sigmoidCrossEntropy, sigmoidCrossEntropyGrad } from './sigmoid_cross_entropy.js';
+import { mse } from './mse.js';
+import { l2 } from './l2.js';
+import { oneHot } from './one_hot.js';
+
+export const OPS = {
+  input,
+  param,
+  const: constant,
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  square,
+  sqrt,
+  exp,
+  log,
+  pow,
+  relu,
+  sigmoid,
+  tanh,
+  step,
+  relu_grad: reluGrad,
+  sigmoid_grad: sigmoidGrad,
+  tanh_grad: tanhGrad,
+  matmul,
+  reshape,
+  transpose,
+  broadcast,
+  broadcast_like: broadcastLike,
+  sum,
+  mean,
+  inv_count: invCount,
+  softmax,
+  log_softmax: logSoftmax,
+  dropout_mask: dropoutMask,
+  softmax_cross_entropy: softmaxCrossEntropy,
+  softmax_cross_entropy_grad: softmaxCrossEntropyGrad,
+  sigmoid_cross_entropy: sigmoidCrossEntropy,
+  sigmoid_cross_entropy_grad: sigmoidCrossEntropyGrad,
+  mse,
+  l2,
+  one_hot: oneHot,
+} satisfies Record<OpKind, OpDef>;
+
+/** The definition of a kind (typed as the general OpDef). */
+export function opDef(kind: OpKind): OpDef {
+  return OPS[kind];
+}

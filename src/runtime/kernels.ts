@@ -1,0 +1,119 @@
+// Runtime helpers for generated trainers: the ops for which the public tfjs
+// API has no single kernel. This file is copied next to each generated
+// program, so it imports only tfjs. Every helper returns ONE new tensor and
+// disposes its temporaries itself, so callers can dispose results at their
+// last use without wrapping steps in tf.tidy.
+import * as tf from '@tensorflow/tfjs-core';
+
+/** A uniform [0, 1) generator; the trainer's is seeded (see seededRandom). */
+export type Rng = () => number;
+
+/** mulberry32: small, fast and reproducible across platforms. */
+export function seededRandom(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Computes f over temporaries, then disposes them (the result is kept). */
+function withTemps(f: (keep: <T extends tf.Tensor>(t: T) => T) => tf.Tensor): tf.Tensor {
+  const temps: tf.Tensor[] = [];
+  const result = f((t) => {
+    temps.push(t);
+    return t;
+  });
+  for (const t of temps) if (t !== result) t.dispose();
+  return result;
+}
+
+/** dy * [y > 0], from relu's output y ≥ 0: sign(y) is exactly the 0/1 mask (and cheaper than tf.step). */
+export function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return withTemps((t) => tf.mul(dy, t(tf.sign(y))));
+}
+
+/** dy * y * (1 - y) written as dy * (y - y²): no scalar upload. */
+export function sigmoidGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return withTemps((t) => tf.mul(dy, t(tf.sub(y, t(tf.square(y))))));
+}
+
+/** dy * (1 - y²) written as dy - dy * y²: no scalar upload. */
+export function tanhGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return withTemps((t) => tf.sub(dy, t(tf.mul(dy, t(tf.square(y))))));
+}
+
+/** softmax along any axis (tf.softmax only takes the last one). */
+export function softmax(x: tf.Tensor, axis: number): tf.Tensor {
+  return withTemps((t) => tf.exp(t(logSoftmax(x, axis))));
+}
+
+/** x - logsumexp(x) along any axis. */
+export function logSoftmax(x: tf.Tensor, axis: number): tf.Tensor {
+  return withTemps((t) => tf.sub(x, t(tf.logSumExp(x, axis, true))));
+}
+
+/** Per-example cross-entropy of integer labels: logsumexp(logits) - logits[label]. */
+export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const classes = logits.shape[logits.rank - 1]!;
+  return withTemps((t) => {
+    const picked = t(tf.sum(t(tf.mul(logits, t(tf.oneHot(labels, classes, 1, 0, 'float32')))), -1));
+    return tf.sub(t(tf.logSumExp(logits, -1)), picked);
+  });
+}
+
+/** (softmax(logits) - onehot(labels)) * dy[:, None]. */
+export function softmaxCrossEntropyGrad(logits: tf.Tensor, labels: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  const classes = logits.shape[logits.rank - 1]!;
+  return withTemps((t) => {
+    const diff = t(tf.sub(t(tf.softmax(logits)), t(tf.oneHot(labels, classes, 1, 0, 'float32'))));
+    return tf.mul(diff, t(tf.reshape(dy, [-1, 1])));
+  });
+}
+
+/** max(x, 0) - x*y + log(1 + e^-|x|): no overflow for large |x|. */
+export function sigmoidCrossEntropy(x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return withTemps((t) => {
+    const softplus = t(tf.log1p(t(tf.exp(t(tf.neg(t(tf.abs(x))))))));
+    return tf.add(t(tf.sub(t(tf.relu(x)), t(tf.mul(x, y)))), softplus);
+  });
+}
+
+/** (sigmoid(x) - y) * dy. */
+export function sigmoidCrossEntropyGrad(x: tf.Tensor, y: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  return withTemps((t) => tf.mul(t(tf.sub(t(tf.sigmoid(x)), y)), dy));
+}
+
+/** Per-example mean squared error over every axis but the first. */
+export function meanSquaredError(pred: tf.Tensor, target: tf.Tensor): tf.Tensor {
+  if (pred.rank <= 1) return tf.squaredDifference(pred, target);
+  const axes = [...Array(pred.rank).keys()].slice(1);
+  return withTemps((t) => tf.mean(t(tf.squaredDifference(pred, target)), axes));
+}
+
+/** Σx² (no ½). */
+export function sumOfSquares(x: tf.Tensor): tf.Tensor {
+  return withTemps((t) => tf.sum(t(tf.square(x))));
+}
+
+/** tf.broadcastTo where -1 keeps x's own size of that (right-aligned) axis. */
+export function broadcastTo(x: tf.Tensor, shape: number[]): tf.Tensor {
+  const lead = shape.length - x.rank;
+  return tf.broadcastTo(x, shape.map((d, i) => (d === -1 ? x.shape[i - lead]! : d)));
+}
+
+/**
+ * Inverted-dropout mask of x's shape: 0 with probability `rate`, else
+ * 1/(1-rate), drawn from `rng` while training; all ones otherwise. Drawn in JS
+ * and uploaded once: cheaper than the several kernels of a tensor RNG.
+ */
+export function dropoutMask(x: tf.Tensor, rate: number, training: boolean, rng: Rng): tf.Tensor {
+  if (!training || rate === 0) return tf.onesLike(x);
+  const keep = 1 / (1 - rate);
+  const values = new Float32Array(x.size);
+  for (let i = 0; i < values.length; i++) values[i] = rng() < rate ? 0 : keep;
+  return tf.tensor(values, x.shape, 'float32');
+}
