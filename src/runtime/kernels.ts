@@ -1,24 +1,11 @@
 // Runtime helpers for generated trainers: the ops for which the public tfjs
-// API has no single kernel. This file is copied next to each generated
-// program, so it imports only tfjs. Every helper returns ONE new tensor and
+// API has no single kernel. Lowerings call them as `rt.xxx(...)`. This file is
+// copied next to each generated program, so it imports only tfjs (and the
+// runtime's own Rng type). Every helper returns ONE new tensor and
 // disposes its temporaries itself, so callers can dispose results at their
 // last use without wrapping steps in tf.tidy.
 import * as tf from '@tensorflow/tfjs-core';
-
-/** A uniform [0, 1) generator; the trainer's is seeded (see seededRandom). */
-export type Rng = () => number;
-
-/** mulberry32: small, fast and reproducible across platforms. */
-export function seededRandom(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import type { Rng } from './rng.js';
 
 /** Computes f over temporaries, then disposes them (the result is kept). */
 function withTemps(f: (keep: <T extends tf.Tensor>(t: T) => T) => tf.Tensor): tf.Tensor {
@@ -107,13 +94,15 @@ export function broadcastTo(x: tf.Tensor, shape: number[]): tf.Tensor {
 
 /**
  * Inverted-dropout mask of x's shape: 0 with probability `rate`, else
- * 1/(1-rate), drawn from `rng` while training; all ones otherwise. Drawn in JS
- * and uploaded once: cheaper than the several kernels of a tensor RNG.
+ * 1/(1-rate), drawn from the trainer's `rng` while training; all ones
+ * otherwise. Drawn in JS (one uint32 per element) and uploaded once: cheaper
+ * than the several kernels of a tensor RNG, and reproducible from the seed.
  */
-export function dropoutMask(x: tf.Tensor, rate: number, training: boolean, rng: Rng): tf.Tensor {
+export function dropoutMask(x: tf.Tensor, rate: number, training: boolean, rng: Pick<Rng, 'nextUint32'>): tf.Tensor {
   if (!training || rate === 0) return tf.onesLike(x);
   const keep = 1 / (1 - rate);
+  const threshold = rate * 4294967296;
   const values = new Float32Array(x.size);
-  for (let i = 0; i < values.length; i++) values[i] = rng() < rate ? 0 : keep;
+  for (let i = 0; i < values.length; i++) values[i] = rng.nextUint32() < threshold ? 0 : keep;
   return tf.tensor(values, x.shape, 'float32');
 }

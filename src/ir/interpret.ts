@@ -1,0 +1,117 @@
+// Runs a graph by executing, for each node, the very expression its op's
+// lowering produces (compiled once per distinct expression). Gradient checks
+// and the compiler's own tests therefore exercise the code the emitter emits.
+import * as tf from '@tensorflow/tfjs-core';
+import * as rt from '../runtime/kernels.js';
+import { Rng } from '../runtime/rng.js';
+import { OPS } from '../ops/registry.js';
+import { lowerFor, type LowerContext, type LowerTarget } from '../ops/op.js';
+import type { Graph, Node, ValueId } from './types.js';
+import { formatType } from './shapes.js';
+
+export interface RunOptions {
+  /** Whether stochastic ops (dropout) are active. */
+  training: boolean;
+  /** The generator dropout masks draw from; default: new Rng(0). */
+  rng?: Rng;
+  /** Which lowering to run; default 'tfjs' (the portable one). */
+  target?: LowerTarget;
+  /**
+   * Check each node against its contract: exactly one new tensor (no leaked
+   * temporaries), and the dtype and static sizes the shape rule promised.
+   */
+  verify?: boolean;
+}
+
+type Kernel = (tfNs: typeof tf, rtNs: typeof rt, training: boolean, rng: Rng, ...args: tf.Tensor[]) => tf.Tensor;
+
+/** The names the compiled expressions see (the emitter uses the same for training/rng). */
+const CTX: LowerContext = { training: 'training', rng: 'rng' };
+const compiled = new Map<string, Kernel>();
+
+/** Compiles a lowering expression over `a0, a1, …` once; later calls hit the cache. */
+export function compileLowering(expr: string, arity: number): Kernel {
+  const key = `${arity}|${expr}`;
+  let fn = compiled.get(key);
+  if (!fn) {
+    const params = ['tf', 'rt', 'training', 'rng', ...Array.from({ length: arity }, (_, i) => `a${i}`)];
+    fn = new Function(...params, `return (${expr});`) as Kernel;
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
+/** The expression a node runs as (arguments named a0, a1, …). */
+export function nodeExpression(node: Node, target: LowerTarget = 'tfjs'): string {
+  return lowerFor(OPS[node.op], target, node.inputs.map((_, i) => `a${i}`), node, CTX);
+}
+
+/** The nodes `wanted` depends on, stopping at fed values. */
+function neededNodes(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, wanted: readonly ValueId[]): Set<ValueId> {
+  const needed = new Set<ValueId>();
+  const stack = [...wanted];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (needed.has(id)) continue;
+    if (!graph.nodes[id]) throw new Error(`runGraph: no node %${id}`);
+    needed.add(id);
+    if (!feeds.has(id)) stack.push(...graph.nodes[id]!.inputs);
+  }
+  return needed;
+}
+
+function verifyResult(node: Node, result: tf.Tensor, created: number): void {
+  const where = `%${node.id} = ${node.op} → ${formatType(node.type)}`;
+  if (created !== 1) throw new Error(`${where}: lowering left ${created} new tensors, expected exactly 1`);
+  const dtype = node.type.dtype === 'f32' ? 'float32' : 'int32';
+  const shapeOk =
+    result.rank === node.type.shape.length && node.type.shape.every((d, i) => typeof d !== 'number' || d === result.shape[i]);
+  if (result.dtype !== dtype || !shapeOk) throw new Error(`${where}: lowering produced ${result.dtype}[${result.shape.join(', ')}]`);
+}
+
+/**
+ * Evaluates `wanted` given `feeds` (every input and param the result depends
+ * on; any other node may be fed too, which cuts the graph there). Intermediate
+ * tensors are disposed as soon as their last consumer has run. The caller owns
+ * the returned tensors, except that a wanted value which was fed is returned
+ * as the feed itself.
+ */
+export function runGraph(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, wanted: readonly ValueId[], opts: RunOptions): tf.Tensor[] {
+  const needed = neededNodes(graph, feeds, wanted);
+  const usesLeft = new Map<ValueId, number>();
+  for (const id of needed) {
+    if (feeds.has(id)) continue;
+    for (const i of graph.nodes[id]!.inputs) usesLeft.set(i, (usesLeft.get(i) ?? 0) + 1);
+  }
+  const keep = new Set(wanted);
+  const values = new Map<ValueId, tf.Tensor>();
+  const rng = opts.rng ?? new Rng(0);
+  try {
+    for (const node of graph.nodes) {
+      if (!needed.has(node.id)) continue;
+      const fed = feeds.get(node.id);
+      if (fed) {
+        values.set(node.id, fed);
+        continue;
+      }
+      if (node.op === 'input' || node.op === 'param') {
+        throw new Error(`runGraph: no value fed for ${node.op} %${node.id} ${String(node.attrs['name'] ?? '')}`.trimEnd());
+      }
+      const args = node.inputs.map((i) => values.get(i)!);
+      const kernel = compileLowering(nodeExpression(node, opts.target), args.length);
+      const before = opts.verify ? tf.memory().numTensors : 0;
+      const result = kernel(tf, rt, opts.training, rng, ...args);
+      if (opts.verify) verifyResult(node, result, tf.memory().numTensors - before);
+      values.set(node.id, result);
+      for (const i of node.inputs) {
+        const left = usesLeft.get(i)! - 1;
+        usesLeft.set(i, left);
+        if (left === 0 && !keep.has(i) && !feeds.has(i)) values.get(i)!.dispose();
+      }
+    }
+    return wanted.map((id) => values.get(id)!);
+  } catch (e) {
+    for (const [id, t] of values) if (!feeds.has(id)) t.dispose();
+    throw e;
+  }
+}
