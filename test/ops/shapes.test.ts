@@ -1,0 +1,116 @@
+// Shape rules: inferred types with the symbolic batch axis, and the refusal
+// messages users see (both shapes named).
+import { describe, expect, it } from 'vitest';
+import { OPS } from '../../src/ops/registry.js';
+import { OP_KINDS, type OpKind } from '../../src/ops/kinds.js';
+import { isShapeError } from '../../src/ops/op.js';
+import { broadcastAxes, broadcastShapes, formatType, normalizeAxis, staticSize } from '../../src/ir/shapes.js';
+import type { Attrs, Dim, TensorType } from '../../src/ir/types.js';
+
+const f32 = (...shape: Dim[]): TensorType => ({ dtype: 'f32', shape });
+const i32 = (...shape: Dim[]): TensorType => ({ dtype: 'i32', shape });
+
+function infer(op: OpKind, inputs: TensorType[], attrs: Attrs = {}): string {
+  const r = OPS[op].shape(inputs, attrs);
+  return isShapeError(r) ? `error: ${r.error}` : formatType(r);
+}
+
+describe('registry', () => {
+  it('defines every kind exactly once, under its own name', () => {
+    expect(Object.keys(OPS).sort()).toEqual([...OP_KINDS].sort());
+    for (const k of OP_KINDS) expect(OPS[k].kind).toBe(k);
+  });
+});
+
+describe('shape helpers', () => {
+  it('formats types as users read them', () => {
+    expect(formatType(f32('batch', 784))).toBe('f32[batch, 784]');
+    expect(formatType(f32())).toBe('f32[]');
+  });
+  it('broadcasts symbolic shapes like numpy', () => {
+    expect(broadcastShapes(['batch', 1], [1, 10])).toEqual(['batch', 10]);
+    expect(broadcastShapes([], ['batch'])).toEqual(['batch']);
+    expect(broadcastShapes(['batch', 3], [3])).toEqual(['batch', 3]);
+    expect(broadcastShapes(['batch'], [5])).toBeNull(); // the batch size is unknown: never assumed to be 5
+    expect(broadcastShapes([2, 3], [4, 3])).toBeNull();
+  });
+  it('finds the stretched axes and static sizes', () => {
+    expect(broadcastAxes([3], ['batch', 3])).toEqual([0]);
+    expect(broadcastAxes([1, 3], ['batch', 3])).toEqual([0]);
+    expect(broadcastAxes(['batch', 1], ['batch', 4])).toEqual([1]);
+    expect(normalizeAxis(-1, 3)).toBe(2);
+    expect(normalizeAxis(3, 3)).toBeNull();
+    expect(staticSize([28, 28])).toBe(784);
+    expect(staticSize(['batch', 28])).toBeNull();
+  });
+});
+
+describe('inferred types', () => {
+  const cases: [OpKind, TensorType[], Attrs, string][] = [
+    ['input', [], { dtype: 'f32', shape: ['batch', 28, 28] }, 'f32[batch, 28, 28]'],
+    ['param', [], { dtype: 'f32', shape: [784, 128] }, 'f32[784, 128]'],
+    ['const', [], { value: 0.5 }, 'f32[]'],
+    ['add', [f32('batch', 10), f32(10)], {}, 'f32[batch, 10]'],
+    ['mul', [f32('batch', 1), f32(1, 4)], {}, 'f32[batch, 4]'],
+    ['div', [f32('batch', 3), f32()], {}, 'f32[batch, 3]'],
+    ['relu', [f32('batch', 3)], {}, 'f32[batch, 3]'],
+    ['relu_grad', [f32('batch', 3), f32('batch', 3)], {}, 'f32[batch, 3]'],
+    ['matmul', [f32('batch', 784), f32(784, 128)], {}, 'f32[batch, 128]'],
+    ['matmul', [f32('batch', 784), f32(10, 784)], { transposeB: true }, 'f32[batch, 10]'],
+    ['matmul', [f32('batch', 784), f32('batch', 10)], { transposeA: true }, 'f32[784, 10]'],
+    ['reshape', [f32('batch', 28, 28)], { shape: ['batch', 784] }, 'f32[batch, 784]'],
+    ['transpose', [f32('batch', 2, 3)], { perm: [0, 2, 1] }, 'f32[batch, 3, 2]'],
+    ['broadcast', [f32('batch', 1)], { shape: ['batch', 4] }, 'f32[batch, 4]'],
+    ['broadcast_like', [f32(1, 4), f32('batch', 4)], {}, 'f32[batch, 4]'],
+    ['sum', [f32('batch', 10)], { axes: [1] }, 'f32[batch]'],
+    ['sum', [f32('batch', 10)], { axes: [-1], keepDims: true }, 'f32[batch, 1]'],
+    ['mean', [f32('batch')], {}, 'f32[]'],
+    ['inv_count', [f32('batch', 3)], { axes: [0] }, 'f32[]'],
+    ['softmax', [f32('batch', 10)], {}, 'f32[batch, 10]'],
+    ['dropout_mask', [f32('batch', 256)], { rate: 0.2 }, 'f32[batch, 256]'],
+    ['softmax_cross_entropy', [f32('batch', 10), i32('batch')], {}, 'f32[batch]'],
+    ['softmax_cross_entropy_grad', [f32('batch', 10), i32('batch'), f32('batch')], {}, 'f32[batch, 10]'],
+    ['sigmoid_cross_entropy', [f32('batch', 1), f32('batch', 1)], {}, 'f32[batch, 1]'],
+    ['mse', [f32('batch', 3), f32('batch', 3)], {}, 'f32[batch]'],
+    ['l2', [f32(784, 128)], {}, 'f32[]'],
+    ['one_hot', [i32('batch')], { depth: 10 }, 'f32[batch, 10]'],
+    ['pow', [f32('batch')], { exponent: 3 }, 'f32[batch]'],
+  ];
+  for (const [op, inputs, attrs, want] of cases) {
+    it(`${op}(${inputs.map(formatType).join(', ')}) ${JSON.stringify(attrs)} → ${want}`, () => {
+      expect(infer(op, inputs, attrs)).toBe(want);
+    });
+  }
+});
+
+describe('refusals name both shapes', () => {
+  const cases: [OpKind, TensorType[], Attrs, string][] = [
+    ['matmul', [f32('batch', 784), f32(128, 10)], {}, 'matmul: inner dimensions differ: f32[batch, 784] @ f32[128, 10]'],
+    ['matmul', [f32('batch', 784), f32(784, 10)], { transposeB: true }, 'matmul: inner dimensions differ: f32[batch, 784] @ f32[784, 10]ᵀ'],
+    ['matmul', [f32('batch', 28, 28), f32(28, 10)], {}, 'matmul: expects rank-2 operands, got f32[batch, 28, 28] @ f32[28, 10]'],
+    ['add', [f32('batch', 10), f32(5)], {}, 'add: shapes do not broadcast: f32[batch, 10] + f32[5]'],
+    ['sub', [f32('batch'), f32(4)], {}, 'sub: shapes do not broadcast: f32[batch] - f32[4]'],
+    ['mul', [f32('batch'), i32('batch')], {}, 'mul: dtypes differ: f32[batch] * i32[batch]'],
+    ['div', [i32(2), i32(2)], {}, 'div: expects f32 tensors, got i32[2] / i32[2]'],
+    ['relu', [i32('batch')], {}, 'relu: expects a float tensor, got i32[batch]'],
+    ['reshape', [f32('batch', 28, 28)], { shape: ['batch', 700] }, 'reshape: element counts differ: f32[batch, 28, 28] → f32[batch, 700]'],
+    ['reshape', [f32('batch', 4)], { shape: [4, 'n'] }, 'reshape: symbolic dimensions must be kept: f32[batch, 4] → f32[4, n]'],
+    ['transpose', [f32('batch', 2)], { perm: [0, 0] }, 'transpose: perm [0, 0] is not a permutation of the axes of f32[batch, 2]'],
+    ['broadcast', [f32(1, 4)], { shape: ['batch', 4] }, "broadcast: cannot stretch f32[1, 4] to symbolic 'batch' in f32[batch, 4]"],
+    ['broadcast', [f32(3)], { shape: [2, 4] }, 'broadcast: f32[3] does not broadcast to f32[2, 4]'],
+    ['sum', [f32('batch', 3)], { axes: [2] }, 'sum: axis 2 is out of range for f32[batch, 3]'],
+    ['softmax', [f32('batch', 3)], { axis: 2 }, 'softmax: axis 2 is out of range for f32[batch, 3]'],
+    ['softmax_cross_entropy', [f32('batch', 10), f32('batch', 10)], {}, 'softmax_cross_entropy: expects class labels i32[batch], got f32[batch, 10]'],
+    ['softmax_cross_entropy', [f32('batch'), i32('batch')], {}, 'softmax_cross_entropy: expects logits f32[batch, classes], got f32[batch]'],
+    ['softmax_cross_entropy', [f32(4, 10), i32(5)], {}, 'softmax_cross_entropy: batch sizes differ: logits f32[4, 10], labels i32[5]'],
+    ['sigmoid_cross_entropy', [f32('batch', 1), f32('batch')], {}, 'sigmoid_cross_entropy: logits and labels must be f32 of one shape, got f32[batch, 1] and f32[batch]'],
+    ['mse', [f32('batch', 3), f32('batch', 4)], {}, 'mse: prediction and target must be f32 of one shape, got f32[batch, 3] and f32[batch, 4]'],
+    ['dropout_mask', [f32('batch', 3)], { rate: 1 }, 'dropout: rate must be in [0, 1), got 1'],
+    ['one_hot', [f32('batch')], { depth: 3 }, 'one_hot: expects integer labels, got f32[batch]'],
+    ['pow', [f32(2)], {}, "pow: attribute 'exponent' must be a number"],
+    ['const', [], {}, "const: attribute 'value' must be a number"],
+  ];
+  for (const [op, inputs, attrs, want] of cases) {
+    it(want, () => expect(infer(op, inputs, attrs)).toBe(`error: ${want}`));
+  }
+});
