@@ -41,6 +41,8 @@ export const CATALOGUE = {
   NNC3015: { severity: 'error', title: 'unknown parameter' },
   NNC3016: { severity: 'error', title: 'pattern matches no parameter' },
   NNC3017: { severity: 'error', title: 'invalid value' },
+  NNC3018: { severity: 'error', title: 'argument or key given twice' },
+  NNC3019: { severity: 'error', title: 'unknown type' },
   NNC3020: { severity: 'error', title: 'shape mismatch' },
   NNC3021: { severity: 'error', title: 'rank mismatch' },
   NNC3022: { severity: 'error', title: 'dtype mismatch' },

@@ -1,0 +1,70 @@
+// Validates an AST (from the parser or from a JSON spec) against the published
+// schema `schema/nn-spec.schema.json`, with ajv. Each schema error becomes a
+// diagnostic located at the span of the innermost AST node that contains it.
+import { Ajv, type ErrorObject } from 'ajv';
+import schema from '../../schema/nn-spec.schema.json' with { type: 'json' };
+import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
+import type { Span, Spec } from '../syntax/ast.js';
+
+const MAX_REPORTED = 50;
+
+const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true });
+const validate = ajv.compile(schema);
+
+/** The spec itself when it matches the schema, else null (with diagnostics). `fallback` locates errors outside any node. */
+export function validateSpec(spec: unknown, sink: DiagnosticSink, fallback: Span | null = null): Spec | null {
+  if (validate(spec)) {
+    const { $schema: _, ...rest } = spec as unknown as Spec & { $schema?: string };
+    return rest as Spec;
+  }
+  const seen = new Set<string>();
+  for (const e of (validate.errors ?? []).slice(0, MAX_REPORTED)) {
+    const span = spanAt(spec, e.instancePath) ?? fallback;
+    const { code, message } = describe(e);
+    const key = `${e.instancePath}|${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sink.report(code, message, span, { hint: `at JSON path ${e.instancePath || '/'}` });
+  }
+  return null;
+}
+
+function describe(e: ErrorObject): { code: 'NNC2001' | 'NNC2002' | 'NNC2003'; message: string } {
+  const where = e.instancePath === '' ? 'the spec' : `\`${e.instancePath.split('/').pop()}\``;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return { code: 'NNC2002', message: `unknown key \`${String(e.params.additionalProperty)}\` in ${where}` };
+    case 'required':
+      return { code: 'NNC2001', message: `${where} is missing \`${String(e.params.missingProperty)}\`` };
+    case 'type':
+      return { code: 'NNC2003', message: `${where} must be of type ${String(e.params.type)}` };
+    case 'const':
+    case 'enum':
+      return { code: 'NNC2003', message: `${where} must be ${e.keyword === 'const' ? `\`${String(e.params.allowedValue)}\`` : `one of ${(e.params.allowedValues as unknown[]).map((v) => `\`${String(v)}\``).join(', ')}`}` };
+    case 'discriminator':
+      return { code: 'NNC2001', message: e.params.error === 'mapping' ? `unknown node kind \`${String(e.params.tagValue)}\` at ${where}` : `${where} needs a string \`kind\`` };
+    default:
+      return { code: 'NNC2001', message: `${where} ${e.message ?? 'does not match the schema'}` };
+  }
+}
+
+/** The span of the innermost node on the JSON-pointer path that carries a well-formed span. */
+function spanAt(root: unknown, pointer: string): Span | null {
+  let best: Span | null = null;
+  let at: unknown = root;
+  const steps = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  for (let i = 0; ; i++) {
+    const span = (at as { span?: unknown } | null)?.span;
+    if (isSpan(span)) best = span;
+    const step = steps[i];
+    if (step === undefined || typeof at !== 'object' || at === null) break;
+    at = (at as Record<string, unknown>)[step];
+  }
+  return best;
+}
+
+function isSpan(s: unknown): s is Span {
+  if (typeof s !== 'object' || s === null) return false;
+  const o = s as Record<string, unknown>;
+  return typeof o.file === 'string' && [o.offset, o.line, o.column, o.length].every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0) && (o.line as number) >= 1 && (o.column as number) >= 1;
+}
