@@ -20,6 +20,9 @@ export const OP_KINDS = [
   'sigmoid',
   'tanh',
   'step',
+  'abs',
+  'sign',
+  'cast',
   // gradient kernels of activations, from saved outputs
   'relu_grad',
   'sigmoid_grad',
@@ -33,6 +36,10 @@ export const OP_KINDS = [
   'sum',
   'mean',
   'inv_count',
+  'argmax',
+  // embeddings
+  'gather',
+  'unsorted_segment_sum',
   // normalisers
   'softmax',
   'log_softmax',

@@ -36,6 +36,12 @@ import { sigmoidCrossEntropy, sigmoidCrossEntropyGrad } from './sigmoid_cross_en
 import { mse } from './mse.js';
 import { l2 } from './l2.js';
 import { oneHot } from './one_hot.js';
+import { abs } from './abs.js';
+import { sign } from './sign.js';
+import { cast } from './cast.js';
+import { argmax } from './argmax.js';
+import { gather } from './gather.js';
+import { unsortedSegmentSum } from './unsorted_segment_sum.js';
 
 export const OPS = {
   input,
@@ -55,6 +61,9 @@ export const OPS = {
   sigmoid,
   tanh,
   step,
+  abs,
+  sign,
+  cast,
   relu_grad: reluGrad,
   sigmoid_grad: sigmoidGrad,
   tanh_grad: tanhGrad,
@@ -66,6 +75,9 @@ export const OPS = {
   sum,
   mean,
   inv_count: invCount,
+  argmax,
+  gather,
+  unsorted_segment_sum: unsortedSegmentSum,
   softmax,
   log_softmax: logSoftmax,
   dropout_mask: dropoutMask,

@@ -106,3 +106,10 @@ export function dropoutMask(x: tf.Tensor, rate: number, training: boolean, rng: 
   for (let i = 0; i < values.length; i++) values[i] = rng.nextUint32() < threshold ? 0 : keep;
   return tf.tensor(values, x.shape, 'float32');
 }
+
+/** tf.unsortedSegmentSum for ids of any rank: flattens the ids' axes of data first. */
+export function unsortedSegmentSum(data: tf.Tensor, ids: tf.Tensor, segments: number): tf.Tensor {
+  if (ids.rank === 1) return tf.unsortedSegmentSum(data, ids as tf.Tensor1D, segments);
+  const rows = data.shape.slice(ids.rank);
+  return withTemps((t) => tf.unsortedSegmentSum(t(tf.reshape(data, [-1, ...rows])), t(tf.reshape(ids, [-1])) as tf.Tensor1D, segments));
+}

@@ -92,6 +92,12 @@ describe('backward-only kernels and non-differentiable ops', () => {
   it('step is 1 above zero and 0 at or below it', () => {
     close(run1('step', [tf.tensor2d([[-1, 0, 2]])]), [0, 0, 1]);
   });
+  it('argmax picks the first largest index; cast converts', () => {
+    const r = run1('argmax', [tf.tensor2d([[1, 3, 3], [5, 0, -1]])]);
+    expect(r.dtype).toBe('int32');
+    close(r, [1, 0]);
+    close(run1('cast', [tf.tensor1d([1, 2], 'int32')], { dtype: 'f32' }), [1, 2]);
+  });
   it('one_hot gives f32 rows', () => {
     const r = run1('one_hot', [tf.tensor1d([2, 0], 'int32')], { depth: 3 });
     expect(r.dtype).toBe('float32');

@@ -75,6 +75,10 @@ describe('inferred types', () => {
     ['l2', [f32(784, 128)], {}, 'f32[]'],
     ['one_hot', [i32('batch')], { depth: 10 }, 'f32[batch, 10]'],
     ['pow', [f32('batch')], { exponent: 3 }, 'f32[batch]'],
+    ['cast', [i32('batch')], { dtype: 'f32' }, 'f32[batch]'],
+    ['argmax', [f32('batch', 10)], {}, 'i32[batch]'],
+    ['gather', [f32(1000, 16), i32('batch', 20)], {}, 'f32[batch, 20, 16]'],
+    ['unsorted_segment_sum', [f32('batch', 20, 16), i32('batch', 20)], { segments: 1000 }, 'f32[1000, 16]'],
   ];
   for (const [op, inputs, attrs, want] of cases) {
     it(`${op}(${inputs.map(formatType).join(', ')}) ${JSON.stringify(attrs)} → ${want}`, () => {
@@ -109,6 +113,9 @@ describe('refusals name both shapes', () => {
     ['one_hot', [f32('batch')], { depth: 3 }, 'one_hot: expects integer labels, got f32[batch]'],
     ['pow', [f32(2)], {}, "pow: attribute 'exponent' must be a number"],
     ['const', [], {}, "const: attribute 'value' must be a number"],
+    ['gather', [f32(1000, 16), f32('batch', 20)], {}, 'gather: expects integer ids, got f32[batch, 20]'],
+    ['argmax', [f32('batch')], { axis: 1 }, 'argmax: axis 1 is out of range for f32[batch]'],
+    ['cast', [f32(2)], { dtype: 'f64' }, "cast: dtype must be 'f32' or 'i32', got f64"],
   ];
   for (const [op, inputs, attrs, want] of cases) {
     it(want, () => expect(infer(op, inputs, attrs)).toBe(`error: ${want}`));

@@ -62,6 +62,8 @@ const unary: [string, Record<string, unknown>, 'normal' | 'positive' | 'away0', 
   ['relu', {}, 'away0', (x) => tf.relu(x)],
   ['sigmoid', {}, 'normal', (x) => tf.sigmoid(x)],
   ['tanh', {}, 'normal', (x) => tf.tanh(x)],
+  ['abs', {}, 'away0', (x) => tf.abs(x)],
+  ['cast', { dtype: 'f32' }, 'normal', (x) => tf.cast(x, 'float32')],
 ];
 
 describe('unary elementwise VJPs', () => {

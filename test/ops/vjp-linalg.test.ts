@@ -98,3 +98,22 @@ describe('sum and mean', () => {
     });
   }
 });
+
+describe('embeddings', () => {
+  it('gather(table f32[6, 3], ids i32[batch, 4]) accumulates repeated ids', () => {
+    expectGood({
+      inputs: [{ shape: [6, 3] }, { shape: ['batch', 4], dtype: 'i32', gen: { labels: 6 } }],
+      build: single('gather'),
+      reference: ([table, ids]) => tf.gather(table!, ids!),
+      batch: 5,
+    });
+  });
+  it('unsorted_segment_sum(data f32[batch, 2, 3], ids i32[batch, 2]; 4)', () => {
+    expectGood({
+      inputs: [{ shape: ['batch', 2, 3] }, { shape: ['batch', 2], dtype: 'i32', gen: { labels: 4 } }],
+      build: single('unsorted_segment_sum', { segments: 4 }),
+      reference: ([data, ids]) => tf.unsortedSegmentSum(tf.reshape(data!, [-1, 3]), tf.reshape(ids!, [-1]) as tf.Tensor1D, 4),
+      batch: 3,
+    });
+  });
+});
