@@ -17,7 +17,7 @@
  * API at a glance (details on each declaration):
  *
  * backend.ts
- *   type BackendName = 'node' | 'wasm' | 'cpu'
+ *   type BackendName = 'node' | 'wasm' | 'cpu';  BACKENDS: readonly BackendName[] (that order)
  *   initBackend(requested?: BackendName, log?: (line: string) => void): Promise<BackendName>
  *     undefined = best available (node > wasm > cpu); an explicitly requested backend that
  *     cannot load falls back the same way and says so. Logs one line `backend: <name> (...)`.
@@ -25,8 +25,8 @@
  * rng.ts
  *   class Rng { constructor(seed: number); static fromState(s: RngState): Rng; state(): RngState;
  *               nextUint32(): number; uniform(lo=0, hi=1): number; normal(mean=0, std=1): number;
- *               int(n: number): number /* [0,n) *\/; nextSeed(): number /* for seeded tf.random* ops *\/;
- *               shuffle<T extends ArrayLike>(arr: T): T /* in place *\/; permutation(n: number): Int32Array }
+ *               int(n: number): number  — in [0, n); nextSeed(): number  — for seeded tf.random* ops;
+ *               shuffle<T extends ArrayLike>(arr: T): T  — in place; permutation(n: number): Int32Array }
  *   interface RngState { algorithm: 'xoshiro128**'; s: [number, number, number, number] }
  *
  * init.ts
@@ -41,12 +41,13 @@
  *   loadSource(source: DataSource, { dataDir?, classes? }?): Dataset
  *   prepareData(config: DataConfig, { dataDir?, classes?, rng, limit? }): { train, validation, test }
  *     loads each source once, applies `split`s (test first, then validation), then `--limit`.
- *   subset(ds, indices), shuffleDataset(ds, rng), limitDataset(ds, limit | null)
+ *   subset(ds, indices), shuffleDataset(ds, rng), limitDataset(ds, limit | null, rng?)
  *   splitDataset(ds, fraction, { stratified, rng }): { rest: Dataset; split: Dataset }
- *   checkFeatureShape(ds, expected: readonly number[], what: string): void   (DataError on mismatch)
+ *   checkFeatureShape(ds, expected: readonly number[], what: string): void
+ *     DataError when the values per example differ; same size in another layout: ds.featureShape := expected
  *   batchCount(n, batchSize, dropLast = false): number
  *   batches(ds, batchSize, { order?, oneHot?, dropLast? }?): Generator<Batch>
- *     Batch = { x: tf.Tensor /* [b, ...featureShape] float32 *\/; y: tf.Tensor /* [b] int32, or [b, oneHot] float32 *\/;
+ *     Batch = { x: tf.Tensor  — [b, ...featureShape] float32;  y: tf.Tensor  — [b] int32, or [b, oneHot] float32;
  *               size: number; index: number; dispose(): void }  — the consumer disposes each batch.
  *
  * metrics.ts
@@ -58,15 +59,16 @@
  *   formatMetrics(values: Record<string, number>): string
  *
  * progress.ts
- *   class Progress { constructor({ quiet?, stream?, now? }?); startEpoch(epoch /* 1-based *\/, epochs, steps): void;
+ *   class Progress { constructor({ quiet?, stream?, bar?, now? }?); startEpoch(epoch (1-based), epochs, steps): void;
  *                    step(examples: number, loss?: number): void; endEpoch(summary: Record<string, number>): void;
  *                    log(line: string): void }
  *
  * checkpoint.ts
  *   interface CheckpointData { tensors: Record<string, tf.Tensor>; epoch: number; step: number; rng: RngState;
  *                              meta: Record<string, unknown> }
- *   saveCheckpoint(dir, slot /* 'last' | 'best' *\/, data): Promise<string>   writes `<dir>/<slot>.ckpt` atomically
- *   loadCheckpoint(pathOrDir, { slot?, expect?, allowMissing? }?): Promise<CheckpointData>
+ *   saveCheckpoint(dir, slot ('last' | 'best'), data, hooks?): Promise<string>   writes `<dir>/<slot>.ckpt` atomically
+ *   loadCheckpoint(pathOrDir, { slot?, expect?, allowMissing?, exact? }?): Promise<CheckpointData>
+ *     verifies magic, size, crc32 and expected names/shapes (CheckpointError listing every mismatch)
  *   checkpointPath(dir, slot): string;  checkpointExists(dir, slot): boolean
  *
  * flags.ts
