@@ -131,9 +131,10 @@ export class NnParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
+  /** `name = value`. A `:` in place of `=` is accepted here and reported by the AST builder, with a precise message. */
   binding = this.RULE('binding', () => {
     this.SUBRULE(this.name);
-    this.CONSUME(T.Equals);
+    this.OR([{ ALT: () => this.CONSUME(T.Equals) }, { ALT: () => this.CONSUME(T.Colon, { LABEL: 'wrongColon' }) }]);
     this.SUBRULE(this.expression);
   });
 
@@ -299,10 +300,11 @@ export class NnParser extends CstParser {
   /** `10` or `activation: relu`. */
   arg = this.RULE('arg', () => {
     this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Colon,
+      // `name = value` is accepted and reported by the AST builder ("named arguments use `:`").
+      GATE: () => this.LA(2).tokenType === T.Colon || this.LA(2).tokenType === T.Equals,
       DEF: () => {
         this.SUBRULE(this.name, { LABEL: 'argName' });
-        this.CONSUME(T.Colon);
+        this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals, { LABEL: 'wrongEquals' }) }]);
       },
     });
     this.SUBRULE(this.expression);
@@ -335,7 +337,7 @@ export class NnParser extends CstParser {
 
   entry = this.RULE('entry', () => {
     this.OR([{ ALT: () => this.SUBRULE(this.name) }, { ALT: () => this.CONSUME(T.NumberLiteral) }]);
-    this.CONSUME(T.Colon);
+    this.OR2([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals, { LABEL: 'wrongEquals' }) }]);
     this.SUBRULE(this.expression);
   });
 }

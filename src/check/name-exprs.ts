@@ -78,7 +78,8 @@ export class ExprChecker {
       const misplaced = ctx.callables === 'loss' && LAYERS.has(c.callee.name);
       this.sink.report('NNC3003', misplaced ? `layer \`${c.callee.name}\` can only be used inside \`net { }\`` : `unknown layer or function \`${c.callee.name}\``, c.callee.span,
         misplaced ? { hint: 'bind it in `net { }` and use its name here' } : didYouMean(c.callee.name, known));
-      c.args.forEach((a) => this.expr(a.value, ctx));
+      // Named values (`activation: relu`) mean something only to the intended callee.
+      c.args.filter((a) => a.name === null).forEach((a) => this.expr(a.value, ctx));
       return;
     }
     this.args(c, callee, ctx);

@@ -11,16 +11,26 @@ const MAX_REPORTED = 50;
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true });
 const validate = ajv.compile(schema);
 
-/** The spec itself when it matches the schema, else null (with diagnostics). `fallback` locates errors outside any node. */
-export function validateSpec(spec: unknown, sink: DiagnosticSink, fallback: Span | null = null): Spec | null {
+export interface ValidateOptions {
+  /** Where errors are shown that no node span locates (or all errors, with `nodeSpans: false`). */
+  fallback?: Span | null;
+  /** Locate errors by the spans stored in the nodes (true for parsed `.nn` text; false for hand-written JSON). */
+  nodeSpans?: boolean;
+}
+
+/** The spec itself when it matches the schema, else null (with diagnostics). */
+export function validateSpec(spec: unknown, sink: DiagnosticSink, options: ValidateOptions = {}): Spec | null {
+  const fallback = options.fallback ?? null;
   if (validate(spec)) {
     const { $schema: _, ...rest } = spec as unknown as Spec & { $schema?: string };
     return rest as Spec;
   }
   const seen = new Set<string>();
-  for (const e of (validate.errors ?? []).slice(0, MAX_REPORTED)) {
-    const span = spanAt(spec, e.instancePath) ?? fallback;
-    const { code, message } = describe(e);
+  // `x | null` fields fail as "must be null" plus "must match anyOf" besides the real error below them: drop those two.
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'));
+  for (const e of errors.slice(0, MAX_REPORTED)) {
+    const span = (options.nodeSpans === false ? null : spanAt(spec, e.instancePath)) ?? fallback;
+    const { code, message } = describe(e, spec);
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -29,8 +39,10 @@ export function validateSpec(spec: unknown, sink: DiagnosticSink, fallback: Span
   return null;
 }
 
-function describe(e: ErrorObject): { code: 'NNC2001' | 'NNC2002' | 'NNC2003'; message: string } {
-  const where = e.instancePath === '' ? 'the spec' : `\`${e.instancePath.split('/').pop()}\``;
+function describe(e: ErrorObject, root: unknown): { code: 'NNC2001' | 'NNC2002' | 'NNC2003'; message: string } {
+  const last = e.instancePath.split('/').pop() ?? '';
+  const kind = (nodeAt(root, e.instancePath) as { kind?: unknown } | null)?.kind;
+  const where = e.instancePath === '' ? 'the spec' : typeof kind === 'string' && /^\d+$/.test(last) ? `a \`${kind}\` node` : `\`${last}\``;
   switch (e.keyword) {
     case 'additionalProperties':
       return { code: 'NNC2002', message: `unknown key \`${String(e.params.additionalProperty)}\` in ${where}` };
@@ -61,6 +73,15 @@ function spanAt(root: unknown, pointer: string): Span | null {
     at = (at as Record<string, unknown>)[step];
   }
   return best;
+}
+
+function nodeAt(root: unknown, pointer: string): unknown {
+  let at = root;
+  for (const step of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    if (typeof at !== 'object' || at === null) return null;
+    at = (at as Record<string, unknown>)[step.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return at;
 }
 
 function isSpan(s: unknown): s is Span {

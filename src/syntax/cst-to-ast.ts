@@ -184,6 +184,7 @@ export class AstBuilder {
 
   binding(n: Maybe<CstNode>): Maybe<A.Binding> {
     if (!n) return null;
+    this.wrongSeparator(tok(n, 'wrongColon'), '`=`', 'statements bind with `=`; `:` is for named arguments and keys');
     const span = this.nodeSpan(n);
     const name = this.ident(kid(n, 'name'));
     const value = this.expr(kid(n, 'expression'));
@@ -332,6 +333,7 @@ export class AstBuilder {
   private args(argList: CstNode): A.Arg[] {
     const out: A.Arg[] = [];
     for (const a of kids(argList, 'arg')) {
+      this.wrongSeparator(tok(a, 'wrongEquals'), '`:`', 'named arguments use `:`, e.g. `dense(x, 10, activation: relu)`');
       const span = this.nodeSpan(a);
       const value = this.expr(kid(a, 'expression'));
       const argName = kid(a, 'argName');
@@ -354,6 +356,7 @@ export class AstBuilder {
     if (!span) return null;
     const entries: A.Entry[] = [];
     for (const e of kids(n, 'entry')) {
+      this.wrongSeparator(tok(e, 'wrongEquals'), '`:`', 'keys use `:`, e.g. `{ epochs: 10 }`');
       const eSpan = this.nodeSpan(e);
       const keyTok = tok(e, 'NumberLiteral');
       const key = keyTok ? { kind: 'ident' as const, name: keyTok.image, span: this.tokenSpan(keyTok) } : this.ident(kid(e, 'name'));
@@ -364,6 +367,10 @@ export class AstBuilder {
   }
 
   // ------------------------------------------------------------ leaves
+
+  private wrongSeparator(t: Maybe<IToken>, expected: string, hint: string): void {
+    if (t) this.sink.report('NNC1002', `expected ${expected}, found \`${t.image}\``, this.tokenSpan(t), { hint });
+  }
 
   private ident(n: Maybe<CstNode>): Maybe<A.Ident> {
     const t = n ? tokensOf(n)[0] : undefined;

@@ -8,7 +8,7 @@ import { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { Spec } from './ast.js';
 import { AstBuilder } from './cst-to-ast.js';
 import { spanAt } from './span.js';
-import { SyntaxMessages, describeToken } from './syntax-messages.js';
+import { SyntaxMessages, describeToken, isEof } from './syntax-messages.js';
 
 /** Specs are small; anything larger is almost certainly the wrong file. */
 export const MAX_SPEC_CHARS = 1024 * 1024;
@@ -81,7 +81,7 @@ function parseTokens(tokens: IToken[], file: string, sink: DiagnosticSink, text:
 }
 
 function reportParseError(e: IRecognitionException, tokens: IToken[], text: string, file: string, sink: DiagnosticSink, seen: Set<string>): void {
-  const span = Number.isFinite(e.token.startOffset)
+  const span = !isEof(e.token)
     ? spanAt(text, file, e.token.startOffset, e.token.image.length)
     : endOfInputSpan(tokens, text, file);
   const key = `${span.offset}:${e.message}`;

@@ -4,8 +4,13 @@
 import type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
 import * as T from '../../grammar/tokens.js';
 
+/** chevrotain's end-of-input token has no real position. */
+export function isEof(t: IToken | undefined): boolean {
+  return !t || t.tokenType.name === 'EOF' || !Number.isFinite(t.startOffset) || t.startOffset < 0;
+}
+
 export function describeToken(t: IToken | undefined): string {
-  if (!t || t.tokenType.name === 'EOF' || !Number.isFinite(t.startOffset)) return 'end of file';
+  if (isEof(t) || !t) return 'end of file';
   if (t.tokenType === T.StringLiteral) return `string ${clip(t.image)}`;
   return `\`${clip(t.image)}\``;
 }
@@ -39,6 +44,7 @@ const RULE_CONTEXT: Record<string, string> = {
   listLit: 'in a list',
   objectLit: 'in `{ key: value, … }`',
   ref: 'in a dotted name',
+  bindingBlock: 'in a block of bindings',
 };
 
 function context(ruleName: string): string {
@@ -98,7 +104,7 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
 
   /** The innermost bracket still open before `at` that `closer` would close. */
   openBracket(at: IToken, closer: TokenType): IToken | null {
-    const limit = Number.isFinite(at.startOffset) ? at.startOffset : Infinity;
+    const limit = isEof(at) ? Infinity : at.startOffset;
     const stack: IToken[] = [];
     for (const t of this.tokens) {
       if (t.startOffset >= limit) break;
