@@ -1,0 +1,103 @@
+// Section 7: checkpoints — parameters, optimizer state, position and RNG
+// state in one file, written atomically by the runtime (`best` and `last`).
+import type { SourceFile } from 'ts-morph';
+import type { EmitContext } from '../context.js';
+import { func, record, section } from '../build.js';
+import { optimizerTemplate } from './optimizers.js';
+
+export function emitCheckpoints(sf: SourceFile, ctx: EmitContext): void {
+  const slots = optimizerTemplate(ctx.model.optimizer).slots.map((s) => s.name);
+  section(sf, 'Checkpoints', ['Tensors are keyed by `.nn` name; optimizer slots as `<slot>:<name>`.']);
+  record(sf, 'Run', 'A training run: everything a checkpoint saves and `--resume` restores.', [
+    { name: 'params', type: 'Params' },
+    { name: 'state', type: 'OptimizerState' },
+    { name: 'rng', type: 'rt.Rng', doc: 'The generator for shuffles and dropout (its state is saved).' },
+    { name: 'epoch', type: 'number', doc: 'Epochs completed.' },
+    { name: 'step', type: 'number', doc: 'Updates applied over the whole run (drives the schedule).' },
+    { name: 'bestLoss', type: 'number', doc: 'Best validation loss so far (training loss without a validation set).' },
+    { name: 'staleEpochs', type: 'number', doc: 'Epochs since `bestLoss` last improved.' },
+  ]);
+  func(sf, {
+    name: 'checkpointTensors',
+    doc: 'The named tensors of a checkpoint (shared with the run, not copies).',
+    params: [['run', 'Run']],
+    returns: 'Record<string, tf.Tensor>',
+    body: [
+      'const tensors: Record<string, tf.Tensor> = {};',
+      'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) tensors[PARAM_NAMES[field]] = run.params[field];',
+      ...(slots.length > 0 ? ['for (const slot of SLOTS) {', '  for (const field of TRAINABLE) tensors[`${slot}:${PARAM_NAMES[field]}`] = run.state[slot][field];', '}'] : []),
+      'return tensors;',
+    ],
+  });
+  func(sf, {
+    name: 'expectedShapes',
+    doc: 'The shape of every tensor a checkpoint of this model must hold.',
+    params: [],
+    returns: 'Record<string, number[]>',
+    body: [
+      'const shapes: Record<string, number[]> = {};',
+      'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) shapes[PARAM_NAMES[field]] = PARAM_SHAPES[field];',
+      ...(slots.length > 0 ? ['for (const slot of SLOTS) {', '  for (const field of TRAINABLE) shapes[`${slot}:${PARAM_NAMES[field]}`] = PARAM_SHAPES[field];', '}'] : []),
+      'return shapes;',
+    ],
+  });
+  func(sf, {
+    name: 'saveRun',
+    isAsync: true,
+    doc: 'Writes the run to `<dir>/<slot>.ckpt` (temp file + rename: a crash never leaves half a checkpoint).',
+    params: [['dir', 'string'], ['slot', "'last' | 'best'"], ['run', 'Run']],
+    returns: 'Promise<void>',
+    body: [
+      'await rt.saveCheckpoint(dir, slot, {',
+      '  tensors: checkpointTensors(run),',
+      '  epoch: run.epoch,',
+      '  step: run.step,',
+      '  rng: run.rng.state(),',
+      '  meta: { model: MODEL, optimizerStep: run.state.step, bestLoss: run.bestLoss, staleEpochs: run.staleEpochs },',
+      '});',
+    ],
+  });
+  emitRestore(sf, slots);
+}
+
+function emitRestore(sf: SourceFile, slots: readonly string[]): void {
+  const body = [
+    "const ckpt = await rt.loadCheckpoint(dir, { slot: 'last', expect: expectedShapes() });",
+    'const take = (name: string): tf.Tensor => {',
+    '  const t = ckpt.tensors[name];',
+    '  if (t === undefined) throw new rt.CheckpointError(`${dir}: the checkpoint has no tensor ${name}`);',
+    '  return t;',
+    '};',
+    'const params = {} as Params;',
+    'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) params[field] = take(PARAM_NAMES[field]);',
+    'const meta = ckpt.meta;',
+    "const state = { step: Number(meta['optimizerStep'] ?? ckpt.step) } as OptimizerState;",
+  ];
+  if (slots.length > 0) {
+    body.push(
+      'for (const slot of SLOTS) {',
+      '  state[slot] = {} as Record<Trainable, tf.Tensor>;',
+      '  for (const field of TRAINABLE) state[slot][field] = take(`${slot}:${PARAM_NAMES[field]}`);',
+      '}',
+    );
+  }
+  body.push(
+    'return {',
+    '  params,',
+    '  state,',
+    '  rng: rt.Rng.fromState(ckpt.rng),',
+    '  epoch: ckpt.epoch,',
+    '  step: ckpt.step,',
+    "  bestLoss: Number(meta['bestLoss'] ?? Infinity),",
+    "  staleEpochs: Number(meta['staleEpochs'] ?? 0),",
+    '};',
+  );
+  func(sf, {
+    name: 'restoreRun',
+    isAsync: true,
+    doc: 'Loads the `last` checkpoint of `dir` (shapes checked) to continue training where it stopped.',
+    params: [['dir', 'string']],
+    returns: 'Promise<Run>',
+    body,
+  });
+}

@@ -1,0 +1,31 @@
+// Section 1b: every scalar the step reads, uploaded once after the backend is
+// chosen (uploading a scalar per step costs as much as a kernel).
+import type { SourceFile } from 'ts-morph';
+import type { EmitContext } from '../context.js';
+import { func, record, section } from '../build.js';
+import { optimizerConstants } from './optimizer.js';
+
+export function emitConstants(sf: SourceFile, ctx: EmitContext): void {
+  const all = [
+    ...ctx.plan.constants.map((c) => ({ name: c.name, expr: c.expr, doc: c.value === null ? undefined : `${c.value}` })),
+    ...optimizerConstants(ctx).map((c) => ({ name: c.name, expr: c.expr, doc: `OPTIMIZER.${c.name}` })),
+  ];
+  section(sf, 'Constants', ['Uploaded once, after the backend is chosen: a scalar uploaded every step costs as much as a kernel.']);
+  record(
+    sf,
+    'Constants',
+    'Scalar constants of the training step.',
+    all.map((c) => (c.doc === undefined ? { name: c.name, type: 'tf.Scalar' } : { name: c.name, type: 'tf.Scalar', doc: c.doc })),
+  );
+  sf.addStatements((w) => {
+    w.writeLine('/** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */');
+    w.writeLine('let K: Constants;');
+  });
+  func(sf, {
+    name: 'uploadConstants',
+    doc: 'Uploads the constants to the current backend (once per run).',
+    params: [],
+    returns: 'Constants',
+    body: ['return {', ...all.map((c) => `  ${c.name}: ${c.expr},`), '};'],
+  });
+}

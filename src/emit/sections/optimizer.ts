@@ -1,0 +1,168 @@
+// Section 5: the optimizer update, written out per parameter: state only for
+// trainable parameters, the learning rate from the schedule each step, the
+// per-parameter lr_scale folded into per-group scalars uploaded once a step.
+import type { SourceFile } from 'ts-morph';
+import type { ParamInfo } from '../../ir/types.js';
+import type { EmitContext } from '../context.js';
+import { constant, func, record, section } from '../build.js';
+import { literal, numberLiteral, type Plain } from '../literal.js';
+import { optimizerHyper, optimizerTemplate, weightDecay, type OptimizerTemplate } from './optimizers.js';
+
+/** The `OPTIMIZER` literal of the configuration section. */
+export function emitOptimizerConfig(sf: SourceFile, ctx: EmitContext): void {
+  const o = ctx.model.optimizer;
+  const value: Plain = { kind: o.kind, lr: o.lr, ...optimizerHyper(o), weightDecay: weightDecay(o), clipNorm: o.clipNorm };
+  constant(sf, 'OPTIMIZER', `${literal(value)} as const`, `Optimizer: ${o.kind}, hyperparameters with defaults filled in.`);
+}
+
+/** Scalars of the optimizer that never change: uploaded once, with the graph's constants. */
+export function optimizerConstants(ctx: EmitContext): { name: string; expr: string }[] {
+  const t = optimizerTemplate(ctx.model.optimizer);
+  const list = t.constants.map((c) => ({ name: c.name, expr: `tf.scalar(${c.value})` }));
+  if (ctx.model.optimizer.clipNorm !== null) list.push({ name: 'clipNorm', expr: 'tf.scalar(OPTIMIZER.clipNorm)' });
+  return list;
+}
+
+export function emitOptimizer(sf: SourceFile, ctx: EmitContext): void {
+  const t = optimizerTemplate(ctx.model.optimizer);
+  section(sf, `Optimizer: ${t.kind}`, [t.rule]);
+  emitState(sf, ctx, t);
+  emitStepScalars(sf, ctx, t);
+  emitRule(sf, ctx, t);
+  if (ctx.model.optimizer.clipNorm !== null) emitClipping(sf);
+  emitApplyUpdate(sf, ctx, t);
+}
+
+function emitState(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
+  record(sf, 'OptimizerState', 'Optimizer state: the update count and one tensor per slot and trainable parameter.', [
+    { name: 'step', type: 'number', doc: 'Updates applied so far.' },
+    ...t.slots.map((s) => ({ name: s.name, type: 'Record<Trainable, tf.Tensor>', doc: s.doc })),
+  ]);
+  const slotInit = (init: number, p: ParamInfo) =>
+    init === 0 ? `tf.zerosLike(params.${ctx.field(p)})` : `tf.fill(PARAM_SHAPES.${ctx.field(p)}, ${numberLiteral(init)})`;
+  const body = ['return {', '  step: 0,'];
+  for (const s of t.slots) {
+    body.push(`  ${s.name}: {`, ...ctx.trainable.map((p) => `    ${ctx.field(p)}: ${slotInit(s.init, p)},`), '  },');
+  }
+  body.push('};');
+  func(sf, { name: 'initOptimizerState', doc: 'Fresh optimizer state for `params`.', params: [['params', 'Params']], returns: 'OptimizerState', body });
+  const slotNames = t.slots.map((s) => s.name);
+  constant(sf, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
+}
+
+function emitStepScalars(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
+  record(
+    sf,
+    'StepScalars',
+    "One step's scalars for one parameter group.",
+    t.stepScalars.map((s) => ({ name: s.name, type: 'tf.Scalar', doc: s.doc })),
+  );
+  const uses = (v: string) => t.stepScalars.some((s) => new RegExp(`\\b${v}\\b`).test(s.expr));
+  const params: [string, string][] = [['lr', 'number']];
+  if (uses('decay')) params.push(['decay', 'number']);
+  if (uses('t')) params.push(['t', 'number']);
+  func(sf, {
+    name: 'stepScalars',
+    doc: 'Computes the step scalars on the host and uploads each once (`lr` is the group\'s rate, `t` the 1-based update number).',
+    params,
+    returns: 'StepScalars',
+    body: ['return {', ...t.stepScalars.map((s) => `  ${s.name}: tf.scalar(${s.expr}),`), '};'],
+  });
+  void ctx;
+}
+
+function emitRule(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
+  const decayed = weightDecay(ctx.model.optimizer) > 0 && t.kind !== 'adamw';
+  const prelude = decayed
+    ? ['// L2 weight decay: the gradient of ½·decay·‖w‖² is decay·w.', 'const decayTerm = tf.mul(w, k.decay);', 'const grad = tf.add(g, decayTerm);', 'tf.dispose([g, decayTerm]);']
+    : [];
+  const slots = t.slots.map((s) => s.name);
+  func(sf, {
+    name: t.kind,
+    doc: `One ${t.kind} update of a parameter \`w\` with gradient \`g\`: ${t.rule}. Disposes its inputs and returns the new tensors.`,
+    params: [['w', 'tf.Tensor'], ['g', 'tf.Tensor'], ...slots.map((s): [string, string] => [s, 'tf.Tensor']), ['k', 'StepScalars']],
+    returns: slots.length === 0 ? 'tf.Tensor' : `[${['tf.Tensor', ...slots.map(() => 'tf.Tensor')].join(', ')}]`,
+    body: [...prelude, ...t.body(decayed ? 'grad' : 'g')],
+  });
+}
+
+function emitClipping(sf: SourceFile): void {
+  func(sf, {
+    name: 'clipByGlobalNorm',
+    doc: 'Rescales the gradients so their global L2 norm is at most `OPTIMIZER.clipNorm`, on the device (no read-back).',
+    params: [['grads', 'Grads']],
+    returns: 'Grads',
+    body: [
+      'const squaredNorms: tf.Tensor[] = [];',
+      'for (const name of TRAINABLE) {',
+      '  const squared = tf.square(grads[name]);',
+      '  squaredNorms.push(tf.sum(squared));',
+      '  squared.dispose();',
+      '}',
+      'const total = tf.addN(squaredNorms);',
+      'const norm = tf.sqrt(total);',
+      '// factor = clip / max(norm, clip): 1 when the norm is already small enough.',
+      'const bounded = tf.maximum(norm, K.clipNorm);',
+      'const factor = tf.div(K.clipNorm, bounded);',
+      'const clipped = {} as Grads;',
+      'for (const name of TRAINABLE) clipped[name] = tf.mul(grads[name], factor);',
+      'tf.dispose([...squaredNorms, total, norm, bounded, factor, ...Object.values(grads)]);',
+      'return clipped;',
+    ],
+  });
+}
+
+function emitApplyUpdate(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
+  const groups = parameterGroups(ctx.trainable);
+  const usesDecay = t.stepScalars.some((s) => /\bdecay\b/.test(s.expr));
+  const usesT = t.stepScalars.some((s) => /\bt\b/.test(s.expr));
+  const body: string[] = ['state.step += 1;'];
+  if (ctx.model.optimizer.clipNorm !== null) body.push('grads = clipByGlobalNorm(grads);');
+  groups.forEach((g, i) => {
+    const args = [g.lrScale === 1 ? 'lr' : `lr * ${numberLiteral(g.lrScale)}`];
+    if (usesDecay) args.push(g.decayScale === 1 ? 'OPTIMIZER.weightDecay' : `OPTIMIZER.weightDecay * ${numberLiteral(g.decayScale)}`);
+    if (usesT) args.push('state.step');
+    const what = groups.length === 1 ? '' : ` // ${g.params.map((p) => p.name).join(', ')}`;
+    body.push(`const ${groupName(i)} = stepScalars(${args.join(', ')});${what}`);
+  });
+  for (const [i, g] of groups.entries()) {
+    for (const p of g.params) body.push(updateStatement(ctx, t, p, groupName(i)));
+  }
+  if (groups.length === 1) body.push(`tf.dispose(Object.values(${groupName(0)}));`);
+  else if (groups.length > 1) body.push(`tf.dispose([${groups.map((_, i) => `...Object.values(${groupName(i)})`).join(', ')}]);`);
+  func(sf, {
+    name: 'applyUpdate',
+    doc: 'Applies one update to every trainable parameter with learning rate `lr`; consumes `grads`.',
+    params: [['params', 'Params'], ['state', 'OptimizerState'], ['grads', 'Grads'], ['lr', 'number']],
+    returns: 'void',
+    body,
+  });
+}
+
+function updateStatement(ctx: EmitContext, t: OptimizerTemplate, p: ParamInfo, k: string): string {
+  const f = ctx.field(p);
+  const slots = t.slots.map((s) => `state.${s.name}.${f}`);
+  const call = `${t.kind}(${[`params.${f}`, `grads.${f}`, ...slots, k].join(', ')});`;
+  return slots.length === 0 ? `params.${f} = ${call}` : `[${[`params.${f}`, ...slots].join(', ')}] = ${call}`;
+}
+
+interface Group {
+  lrScale: number;
+  decayScale: number;
+  params: ParamInfo[];
+}
+
+/** Trainable parameters grouped by (lr scale, decay scale), in order of first appearance. */
+function parameterGroups(trainable: readonly ParamInfo[]): Group[] {
+  const groups: Group[] = [];
+  for (const p of trainable) {
+    let g = groups.find((x) => x.lrScale === p.lrScale && x.decayScale === p.decayScale);
+    if (!g) groups.push((g = { lrScale: p.lrScale, decayScale: p.decayScale, params: [] }));
+    g.params.push(p);
+  }
+  return groups;
+}
+
+function groupName(i: number): string {
+  return i === 0 ? 'k' : `k${i + 1}`;
+}

@@ -1,0 +1,54 @@
+// Section 2: the parameters — a typed record with one field per `.nn`
+// parameter, and their seeded initialisation.
+import type { SourceFile } from 'ts-morph';
+import type { ParamInfo } from '../../ir/types.js';
+import { typeText, type EmitContext } from '../context.js';
+import { alias, constant, func, record, section } from '../build.js';
+import { literal, quote } from '../literal.js';
+
+export function emitParams(sf: SourceFile, ctx: EmitContext): void {
+  const notes = ['One tensor per parameter, drawn from the seeded generator: the same values on every backend.'];
+  if (ctx.frozen.length > 0) {
+    notes.push(`Frozen (no gradient, no update, no optimizer state): ${ctx.frozen.map((p) => p.name).join(', ')}.`);
+  }
+  section(sf, 'Parameters', notes);
+  record(
+    sf,
+    'Params',
+    'The model parameters, by `.nn` name (dots become underscores).',
+    ctx.tg.params.map((p) => ({ name: ctx.field(p), type: 'tf.Tensor', doc: paramDoc(p, ctx) })),
+  );
+  const trainable = ctx.trainable.map((p) => quote(ctx.field(p)));
+  alias(sf, 'Trainable', trainable.length > 0 ? trainable.join(' | ') : 'never', 'The parameters that are trained (they have gradients and optimizer state).');
+  constant(sf, 'TRAINABLE', `[${trainable.join(', ')}]`, 'The trainable parameters, in declaration order.', 'readonly Trainable[]');
+  const names = Object.fromEntries(ctx.tg.params.map((p) => [ctx.field(p), p.name]));
+  constant(sf, 'PARAM_NAMES', literal(names), 'Each field\'s `.nn` name: the key of its tensor in checkpoints.', 'Record<keyof Params, string>');
+  const shapes = Object.fromEntries(ctx.tg.params.map((p) => [ctx.field(p), p.type.shape.map(Number)]));
+  constant(sf, 'PARAM_SHAPES', literal(shapes), 'Each parameter\'s shape (checked when a checkpoint is loaded).', 'Record<keyof Params, number[]>');
+  func(sf, {
+    name: 'initParams',
+    doc: 'Draws the initial parameters from `rng`, in declaration order.',
+    params: [['rng', 'rt.Rng']],
+    returns: 'Params',
+    body: [
+      'return {',
+      ...ctx.tg.params.map((p) => `  ${ctx.field(p)}: rt.initTensor(PARAM_SHAPES.${ctx.field(p)}, ${literal(initLiteral(p))}, rng),`),
+      '};',
+    ],
+  });
+}
+
+function paramDoc(p: ParamInfo, ctx: EmitContext): string {
+  const where = p.span ? `, line ${p.span.line}` : '';
+  const frozen = ctx.frozen.includes(p) ? ', frozen' : '';
+  const scale = p.lrScale !== 1 ? `, lr × ${p.lrScale}` : '';
+  return `\`${p.name}\`: ${typeText(p.type)}, ${p.init.kind}${scale}${frozen}${where}`;
+}
+
+function initLiteral(p: ParamInfo): Record<string, number | string> {
+  const spec: Record<string, number | string> = { kind: p.init.kind };
+  if (p.init.value !== undefined) spec['value'] = p.init.value;
+  spec['fanIn'] = p.init.fanIn;
+  spec['fanOut'] = p.init.fanOut;
+  return spec;
+}
