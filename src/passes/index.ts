@@ -1,0 +1,47 @@
+// The optimisation pipeline: simplification, constant folding, CSE and DCE,
+// repeated until the graph stops changing (one pass often exposes work for
+// another: a fold makes `x * 1`, a simplification makes a duplicate).
+import type { TrainingGraph } from '../ir/types.js';
+import { printTrainingGraph } from '../ir/print.js';
+import { eliminateCommonSubexpressions } from './cse.js';
+import { eliminateDeadCode } from './dce.js';
+import { foldConstants } from './fold.js';
+import { simplify } from './simplify.js';
+
+export { eliminateCommonSubexpressions } from './cse.js';
+export { eliminateDeadCode, liveNodes } from './dce.js';
+export { foldConstants } from './fold.js';
+export { simplify } from './simplify.js';
+export { rebuild, select, GraphWriter, type Decision, type NodeRewrite } from './rebuild.js';
+
+export type Pass = (g: TrainingGraph) => TrainingGraph;
+
+export const PASSES = {
+  simplify,
+  fold: foldConstants,
+  cse: eliminateCommonSubexpressions,
+  dce: eliminateDeadCode,
+} as const satisfies Record<string, Pass>;
+
+export type PassName = keyof typeof PASSES;
+
+export interface OptimizeOptions {
+  /** Which passes run, in this order each round (default: all). */
+  passes?: readonly PassName[];
+  /** Upper bound on rounds (default 10); the pipeline normally settles in 2–3. */
+  maxRounds?: number;
+}
+
+export function optimize(g: TrainingGraph, opts: OptimizeOptions = {}): TrainingGraph {
+  const passes = (opts.passes ?? (['simplify', 'fold', 'cse', 'dce'] as const)).map((name) => PASSES[name]);
+  const maxRounds = opts.maxRounds ?? 10;
+  let current = g;
+  let text = printTrainingGraph(current);
+  for (let round = 0; round < maxRounds; round++) {
+    for (const pass of passes) current = pass(current);
+    const next = printTrainingGraph(current);
+    if (next === text) break;
+    text = next;
+  }
+  return current;
+}

@@ -1,0 +1,98 @@
+// Algebraic simplification: identities that remove a node (x*1, x+0, x-0,
+// x/1, neg(neg x), reshape to the same shape, sum over no axes, …) or fuse two
+// into one (transposes into matmul flags, reshape of reshape, transpose of
+// transpose). A rule fires only when the result has exactly the node's type,
+// so an identity that broadcasts (f32[] * f32[3] with 1) is left alone. The
+// nodes a rule bypasses become dead; DCE removes them.
+import { sameShape, sameType } from '../ir/shapes.js';
+import type { Node, TrainingGraph, ValueId } from '../ir/types.js';
+import { boolAttr } from '../ops/common.js';
+import { type Decision, type GraphWriter, rebuild } from './rebuild.js';
+
+/** The value of a scalar constant node, or null. */
+export function constValue(out: GraphWriter, id: ValueId): number | null {
+  const n = out.node(id);
+  return n.op === 'const' && typeof n.attrs['value'] === 'number' ? n.attrs['value'] : null;
+}
+
+function perm(n: Node): number[] {
+  const p = n.attrs['perm'];
+  const rank = n.type.shape.length;
+  return Array.isArray(p) ? (p as number[]) : [...Array(rank).keys()].reverse();
+}
+
+const isIdentityPerm = (p: readonly number[]) => p.every((a, i) => a === i);
+
+/** A rank-2 transpose that swaps the two axes: what a matmul flag can absorb. */
+function isMatrixTranspose(n: Node): boolean {
+  return n.op === 'transpose' && n.type.shape.length === 2 && perm(n)[0] === 1;
+}
+
+function simplifyNode(n: Node, out: GraphWriter): Decision {
+  const input = (k: number) => out.node(n.inputs[k]!);
+  /** Replace n by its k-th input when that has n's exact type. */
+  const passThrough = (k: number): Decision => (sameType(input(k).type, n.type) ? n.inputs[k] : undefined);
+  const isConst = (k: number, v: number) => constValue(out, n.inputs[k]!) === v;
+
+  switch (n.op) {
+    case 'add':
+      if (isConst(1, 0)) return passThrough(0);
+      if (isConst(0, 0)) return passThrough(1);
+      return undefined;
+    case 'sub':
+      if (isConst(1, 0)) return passThrough(0);
+      if (isConst(0, 0) && sameType(input(1).type, n.type)) return out.add('neg', [n.inputs[1]!], {}, n.origin);
+      return undefined;
+    case 'mul':
+      if (isConst(1, 1)) return passThrough(0);
+      if (isConst(0, 1)) return passThrough(1);
+      return undefined;
+    case 'div':
+      return isConst(1, 1) ? passThrough(0) : undefined;
+    case 'neg':
+      return input(0).op === 'neg' ? input(0).inputs[0] : undefined;
+    case 'pow':
+      return n.attrs['exponent'] === 1 ? passThrough(0) : undefined;
+    case 'reshape': {
+      if (sameShape(input(0).type.shape, n.type.shape)) return n.inputs[0];
+      if (input(0).op === 'reshape') return out.add('reshape', [input(0).inputs[0]!], n.attrs, n.origin);
+      return undefined;
+    }
+    case 'broadcast':
+      return sameShape(input(0).type.shape, n.type.shape) ? n.inputs[0] : undefined;
+    case 'transpose': {
+      const p = perm(n);
+      if (isIdentityPerm(p)) return n.inputs[0];
+      if (input(0).op !== 'transpose') return undefined;
+      const inner = perm(input(0));
+      const composed = p.map((a) => inner[a]!);
+      const x = input(0).inputs[0]!;
+      return isIdentityPerm(composed) ? x : out.add('transpose', [x], { perm: composed }, n.origin);
+    }
+    case 'sum':
+    case 'mean': {
+      // Reducing over no axes, or only over size-1 axes that are kept, changes nothing.
+      const axes = n.attrs['axes'];
+      const noAxes = Array.isArray(axes) && axes.length === 0;
+      if (noAxes || (boolAttr(n.attrs, 'keepDims') && sameShape(input(0).type.shape, n.type.shape))) return passThrough(0);
+      if (input(0).type.shape.length === 0) return passThrough(0);
+      return undefined;
+    }
+    case 'matmul': {
+      const [a, b] = [input(0), input(1)];
+      if (!isMatrixTranspose(a) && !isMatrixTranspose(b)) return undefined;
+      let ta = boolAttr(n.attrs, 'transposeA');
+      let tb = boolAttr(n.attrs, 'transposeB');
+      let [x, w] = n.inputs as [ValueId, ValueId];
+      if (isMatrixTranspose(a)) [x, ta] = [a.inputs[0]!, !ta];
+      if (isMatrixTranspose(b)) [w, tb] = [b.inputs[0]!, !tb];
+      return out.add('matmul', [x, w], { ...n.attrs, transposeA: ta, transposeB: tb }, n.origin);
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function simplify(g: TrainingGraph): TrainingGraph {
+  return rebuild(g, simplifyNode);
+}
