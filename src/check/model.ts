@@ -66,9 +66,15 @@ export interface TrainConfig {
 export interface PhaseConfig {
   label: string;
   epochs: number;
+  /** null: the optimizer's learning rate. */
   lr: number | null;
+  /** Parameter names (patterns resolved) this phase unfreezes / freezes. */
   unfreeze: string[];
   freeze: string[];
+  /** Every parameter trainable during this phase, in parameter order. */
+  trainable: string[];
+  /** The phase's own schedule (null: the model's schedule). */
+  schedule: ScheduleConfig | null;
   span: Span;
 }
 
@@ -83,5 +89,16 @@ export interface CheckedModel {
   data: DataConfig | null;
   train: TrainConfig;
   phases: PhaseConfig[];
-  initFrom: { path: string; map: { to: string; from: string }[]; allowUnmatched: string[]; span: Span } | null;
+  initFrom: InitFromConfig | null;
+}
+
+/** `init from "checkpoint" map { … } allow unmatched [...]`; the checkpoint itself is read by the trainer/CLI. */
+export interface InitFromConfig {
+  path: string;
+  /** `to <- from` name patterns; `to` patterns are checked against the model's parameters. */
+  map: { to: string; from: string }[];
+  allowUnmatched: string[];
+  /** Parameters created by `replace` bindings: freshly initialised, never loaded. */
+  fresh: string[];
+  span: Span;
 }

@@ -1,0 +1,50 @@
+// The expansion of every built-in callable the checker supports; their
+// parameter lists are in `signatures.ts`. Callables of later issues are
+// reported as "not supported yet", never a crash.
+import type { Layer } from './layer.js';
+import { logSoftmax, relu, sigmoid, softmax, tanh } from './activations.js';
+import { dense } from './dense.js';
+import { dropout } from './dropout.js';
+import { flatten } from './flatten.js';
+import { exp, log, mean, pow, sqrt, square, sum, transpose } from './functions.js';
+import { binaryCrossEntropy, crossEntropy, l2, mse } from './losses.js';
+import { reshape } from './reshape.js';
+
+export const LAYERS: Readonly<Record<string, Layer>> = {
+  dense,
+  flatten,
+  reshape,
+  dropout,
+  relu,
+  sigmoid,
+  tanh,
+  softmax,
+  log_softmax: logSoftmax,
+  exp,
+  log,
+  sqrt,
+  square,
+  pow,
+  mean,
+  sum,
+  transpose,
+  cross_entropy: crossEntropy,
+  binary_cross_entropy: binaryCrossEntropy,
+  mse,
+  l2,
+};
+
+/** Callables of later issues: name → the issue that adds them. */
+export const LATER: Readonly<Record<string, { issue: number; topic: string }>> = {
+  conv2d: { issue: 5, topic: 'convolutional networks' },
+  max_pool: { issue: 5, topic: 'convolutional networks' },
+  avg_pool: { issue: 5, topic: 'convolutional networks' },
+  global_avg_pool: { issue: 5, topic: 'convolutional networks' },
+  batch_norm: { issue: 5, topic: 'convolutional networks' },
+  embedding: { issue: 6, topic: 'sentiment / text models' },
+  lstm: { issue: 6, topic: 'sentiment / text models' },
+  gru: { issue: 6, topic: 'sentiment / text models' },
+  mean_pool: { issue: 6, topic: 'sentiment / text models' },
+  max_pool_time: { issue: 6, topic: 'sentiment / text models' },
+  abs: { issue: 5, topic: 'a primitive for |x|' },
+};
