@@ -2,6 +2,7 @@
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { Spec } from '../syntax/ast.js';
 import { spanAt } from '../syntax/span.js';
+import { locateJsonPointer } from './json-locate.js';
 import { validateSpec } from './validate.js';
 
 export function specFromJson(text: string, file: string, sink: DiagnosticSink): Spec | null {
@@ -17,6 +18,10 @@ export function specFromJson(text: string, file: string, sink: DiagnosticSink): 
     return null;
   }
   // Schema errors outside any node with a span are shown at the top of the JSON file.
-  // The spans inside hand-written JSON need not describe this file: show errors at its top, with their JSON path.
-  return validateSpec(data, sink, { fallback: spanAt(text, file, 0, 1), nodeSpans: false });
+  // The spans inside hand-written JSON need not describe this file: locate errors in the JSON text itself.
+  const locate = (path: string) => {
+    const at = locateJsonPointer(text, path);
+    return spanAt(text, file, at.offset, at.length);
+  };
+  return validateSpec(data, sink, { locate });
 }

@@ -16,6 +16,8 @@ export interface ValidateOptions {
   fallback?: Span | null;
   /** Locate errors by the spans stored in the nodes (true for parsed `.nn` text; false for hand-written JSON). */
   nodeSpans?: boolean;
+  /** Locates an error by its JSON path instead (JSON specs: the position in the JSON text). */
+  locate?: (instancePath: string) => Span;
 }
 
 /** The spec itself when it matches the schema, else null (with diagnostics). */
@@ -29,7 +31,9 @@ export function validateSpec(spec: unknown, sink: DiagnosticSink, options: Valid
   // `x | null` fields fail as "must be null" plus "must match anyOf" besides the real error below them: drop those two.
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params.type === 'null'));
   for (const e of errors.slice(0, MAX_REPORTED)) {
-    const span = (options.nodeSpans === false ? null : spanAt(spec, e.instancePath)) ?? fallback;
+    // An unknown key is best shown at the key's own value.
+    const path = e.keyword === 'additionalProperties' ? `${e.instancePath}/${String(e.params.additionalProperty).replace(/~/g, '~0').replace(/\//g, '~1')}` : e.instancePath;
+    const span = options.locate ? options.locate(path) : ((options.nodeSpans === false ? null : spanAt(spec, e.instancePath)) ?? fallback);
     const { code, message } = describe(e, spec);
     const key = `${e.instancePath}|${message}`;
     if (seen.has(key)) continue;
