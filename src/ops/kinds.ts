@@ -37,6 +37,14 @@ export const OP_KINDS = [
   'mean',
   'inv_count',
   'argmax',
+  // convolution and pooling (NHWC) with their backward kernels
+  'conv2d',
+  'conv2d_backprop_input',
+  'conv2d_backprop_filter',
+  'max_pool',
+  'max_pool_grad',
+  'avg_pool',
+  'avg_pool_grad',
   // embeddings
   'gather',
   'unsorted_segment_sum',

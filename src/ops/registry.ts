@@ -41,6 +41,10 @@ import { sign } from './sign.js';
 import { cast } from './cast.js';
 import { argmax } from './argmax.js';
 import { gather } from './gather.js';
+import { conv2d } from './conv2d.js';
+import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d_backprop.js';
+import { avgPool, maxPool } from './pool.js';
+import { avgPoolGrad, maxPoolGrad } from './pool_grads.js';
 import { unsortedSegmentSum } from './unsorted_segment_sum.js';
 
 export const OPS = {
@@ -76,6 +80,13 @@ export const OPS = {
   mean,
   inv_count: invCount,
   argmax,
+  conv2d,
+  conv2d_backprop_input: conv2dBackpropInput,
+  conv2d_backprop_filter: conv2dBackpropFilter,
+  max_pool: maxPool,
+  max_pool_grad: maxPoolGrad,
+  avg_pool: avgPool,
+  avg_pool_grad: avgPoolGrad,
   gather,
   unsorted_segment_sum: unsortedSegmentSum,
   softmax,

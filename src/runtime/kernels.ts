@@ -113,3 +113,58 @@ export function unsortedSegmentSum(data: tf.Tensor, ids: tf.Tensor, segments: nu
   const rows = data.shape.slice(ids.rank);
   return withTemps((t) => tf.unsortedSegmentSum(t(tf.reshape(data, [-1, ...rows])), t(tf.reshape(ids, [-1])) as tf.Tensor1D, segments));
 }
+
+// Backward kernels that tfjs registers but does not export as ops.
+type Pad = 'same' | 'valid';
+
+/** dL/dfilter of tf.conv2d (NHWC). */
+export function conv2dBackpropFilter(x: tf.Tensor, dy: tf.Tensor, filterShape: number[], strides: [number, number], pad: Pad): tf.Tensor {
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape }) as tf.Tensor;
+}
+
+/** dL/dx of tf.maxPool, from its input x and output y. */
+export function maxPoolGrad(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, filterSize: [number, number], strides: [number, number], pad: Pad): tf.Tensor {
+  return tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize, strides, pad }) as tf.Tensor;
+}
+
+/**
+ * dL/dx of tf.avgPool. With 'same' padding an average covers only the real
+ * cells of its window, but the cpu backend's AvgPoolGrad divides by the full
+ * window size (TensorFlow's own kernel, on tfjs-node, does not). Where the
+ * kernel has that flaw (probed once per backend), dy is first scaled by
+ * window size / real cells, which makes the result exact.
+ */
+export function avgPoolGrad(dy: tf.Tensor, x: tf.Tensor, filterSize: [number, number], strides: [number, number], pad: Pad): tf.Tensor {
+  const kernel = (g: tf.Tensor) => tf.engine().runKernel('AvgPoolGrad', { dy: g, input: x }, { filterSize, strides, pad }) as tf.Tensor;
+  if (pad === 'valid' || !avgPoolGradIgnoresPadding()) return kernel(dy);
+  const [, h, w] = x.shape as number[];
+  const [, oh, ow] = dy.shape as number[];
+  const rows = sameWindowCells(h!, oh!, filterSize[0], strides[0]);
+  const cols = sameWindowCells(w!, ow!, filterSize[1], strides[1]);
+  const scale = new Float32Array(oh! * ow!);
+  rows.forEach((r, i) => cols.forEach((c, j) => (scale[i * ow! + j] = (filterSize[0] * filterSize[1]) / (r * c))));
+  return withTemps((t) => kernel(t(tf.mul(dy, t(tf.tensor4d(scale, [1, oh!, ow!, 1]))))));
+}
+
+/** Real (unpadded) cells of each 'same' window along one axis, TensorFlow's padding split. */
+function sameWindowCells(size: number, out: number, k: number, stride: number): number[] {
+  const before = Math.floor(Math.max((out - 1) * stride + k - size, 0) / 2);
+  return Array.from({ length: out }, (_, i) => Math.min(i * stride - before + k, size) - Math.max(i * stride - before, 0));
+}
+
+const avgPoolGradFlaw = new Map<string, boolean>();
+
+/** True when this backend's AvgPoolGrad divides 'same' windows by their full size. */
+function avgPoolGradIgnoresPadding(): boolean {
+  const backend = tf.getBackend();
+  let flawed = avgPoolGradFlaw.get(backend);
+  if (flawed === undefined) {
+    // Two rows, window 2, 'same': the second window holds one real cell, so dx[1] = 1/2 + 1/1 = 1.5.
+    flawed = tf.tidy(() => {
+      const dx = tf.engine().runKernel('AvgPoolGrad', { dy: tf.ones([1, 2, 1, 1]), input: tf.zeros([1, 2, 1, 1]) }, { filterSize: [2, 1], strides: [1, 1], pad: 'same' }) as tf.Tensor;
+      return Math.abs(dx.dataSync()[1]! - 1.5) > 1e-6;
+    });
+    avgPoolGradFlaw.set(backend, flawed);
+  }
+  return flawed;
+}

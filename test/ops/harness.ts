@@ -17,7 +17,7 @@ export const FORWARD: Origin = { phase: 'forward', span: null, of: null, label: 
 const BACKWARD: Origin = { phase: 'backward', span: null, of: null, label: null };
 
 /** How an input's values are drawn (all away from the kinks and poles the op may have). */
-export type Gen = 'normal' | 'positive' | 'away0' | 'unit' | { labels: number };
+export type Gen = 'normal' | 'positive' | 'away0' | 'unit' | 'distinct' | { labels: number };
 
 export interface InputSpec {
   shape: Dim[];
@@ -57,13 +57,16 @@ function draw(gen: Gen, rng: Rng): number {
       return (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(0.2, 1.5);
     case 'unit':
       return rng.uniform(0.05, 0.95);
+    case 'distinct':
+      throw new Error('distinct values are drawn per tensor');
   }
 }
 
 function randomTensor(spec: InputSpec, shape: number[], rng: Rng): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   const gen = spec.gen ?? 'normal';
-  const values = Array.from({ length: n }, () => draw(gen, rng));
+  // 'distinct': a shuffled grid 0.05 apart, so no ±eps step changes which value is a max.
+  const values = gen === 'distinct' ? Array.from(rng.permutation(n), (k) => (k - n / 2) * 0.05) : Array.from({ length: n }, () => draw(gen, rng));
   return tf.tensor(values, shape, spec.dtype === 'i32' ? 'int32' : 'float32');
 }
 

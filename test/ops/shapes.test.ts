@@ -76,6 +76,14 @@ describe('inferred types', () => {
     ['one_hot', [i32('batch')], { depth: 10 }, 'f32[batch, 10]'],
     ['pow', [f32('batch')], { exponent: 3 }, 'f32[batch]'],
     ['cast', [i32('batch')], { dtype: 'f32' }, 'f32[batch]'],
+    ['conv2d', [f32('batch', 28, 28, 1), f32(3, 3, 1, 32)], { padding: 'same' }, 'f32[batch, 28, 28, 32]'],
+    ['conv2d', [f32('batch', 28, 28, 1), f32(5, 5, 1, 8)], { strides: 2 }, 'f32[batch, 12, 12, 8]'],
+    ['conv2d', [f32('batch', 7, 5, 2), f32(3, 2, 2, 4)], { strides: [2, 3], padding: 'same' }, 'f32[batch, 4, 2, 4]'],
+    ['conv2d_backprop_input', [f32('batch', 14, 14, 8), f32(3, 3, 1, 8)], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, 'f32[batch, 28, 28, 1]'],
+    ['conv2d_backprop_filter', [f32('batch', 28, 28, 1), f32('batch', 14, 14, 8)], { strides: 2, padding: 'same', shape: [3, 3, 1, 8] }, 'f32[3, 3, 1, 8]'],
+    ['max_pool', [f32('batch', 28, 28, 32)], { size: 2, strides: 2 }, 'f32[batch, 14, 14, 32]'],
+    ['avg_pool', [f32('batch', 5, 5, 3)], { size: 2, strides: 2, padding: 'same' }, 'f32[batch, 3, 3, 3]'],
+    ['max_pool_grad', [f32('batch', 14, 14, 32), f32('batch', 28, 28, 32), f32('batch', 14, 14, 32)], { size: 2, strides: 2 }, 'f32[batch, 28, 28, 32]'],
     ['argmax', [f32('batch', 10)], {}, 'i32[batch]'],
     ['gather', [f32(1000, 16), i32('batch', 20)], {}, 'f32[batch, 20, 16]'],
     ['unsorted_segment_sum', [f32('batch', 20, 16), i32('batch', 20)], { segments: 1000 }, 'f32[1000, 16]'],
@@ -116,6 +124,13 @@ describe('refusals name both shapes', () => {
     ['gather', [f32(1000, 16), f32('batch', 20)], {}, 'gather: expects integer ids, got f32[batch, 20]'],
     ['argmax', [f32('batch')], { axis: 1 }, 'argmax: axis 1 is out of range for f32[batch]'],
     ['cast', [f32(2)], { dtype: 'f64' }, "cast: dtype must be 'f32' or 'i32', got f64"],
+    ['conv2d', [f32('batch', 28, 28, 3), f32(3, 3, 1, 32)], {}, 'conv2d: channels differ: f32[batch, 28, 28, 3] with filter f32[3, 3, 1, 32] (input has 3, filter expects 1)'],
+    ['conv2d', [f32('batch', 2, 2, 1), f32(3, 3, 1, 4)], {}, "conv2d: the 3×3 window is larger than the 2×2 input f32[batch, 2, 2, 1] with 'valid' padding"],
+    ['conv2d', [f32('batch', 784), f32(3, 3, 1, 4)], {}, 'conv2d: expects an f32[batch, height, width, channels] input, got f32[batch, 784]'],
+    ['conv2d', [f32('batch', 8, 8, 1), f32(3, 3, 1, 4)], { padding: 'full' }, "conv2d: padding must be 'same' or 'valid', got 'full'"],
+    ['conv2d', [f32('batch', 8, 8, 1), f32(3, 3, 1, 4)], { dilations: 2 }, 'conv2d: dilation other than 1 is not supported (tfjs has no gradient kernel for it)'],
+    ['max_pool', [f32('batch', 8, 8, 1)], {}, "max_pool: 'size' must be a positive integer or a pair, got null"],
+    ['max_pool', [f32('batch', 8, 8, 1)], { size: 2, strides: 0 }, "max_pool: 'strides' must be a positive integer or a pair, got 0"],
   ];
   for (const [op, inputs, attrs, want] of cases) {
     it(want, () => expect(infer(op, inputs, attrs)).toBe(`error: ${want}`));
