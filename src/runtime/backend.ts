@@ -55,6 +55,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     const ok = await tf.setBackend(TFJS_NAME[name]);
     if (!ok || tf.getBackend() !== TFJS_NAME[name]) return 'it did not initialise';
     await tf.ready();
+    // The cpu backend's first use prints a banner recommending tfjs-node; our backend line already says it.
+    if (name === 'cpu') (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
     return null;
   } catch (e) {
     return firstLine(e);

@@ -244,7 +244,7 @@ function parseIdx(file: string, bytes: Buffer, what: 'images' | 'labels'): IdxAr
     const perItem = count / Math.max(1, dims[0]!);
     throw new DataError(
       `${file}: truncated IDX data: the header declares ${dims.join('×')} ${type.name} values (${need} bytes from offset ${headerLen}), ` +
-        `but the file ends at offset ${bytes.length} (item ${Math.floor(elements / Math.max(1, perItem))} of ${dims[0]} is incomplete)`,
+        `but the file ends at offset ${bytes.length} (only ${Math.floor(elements / Math.max(1, perItem))} of ${dims[0]} items are complete)`,
     );
   }
   if (have > need) {

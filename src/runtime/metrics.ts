@@ -91,15 +91,12 @@ export function argmaxRows(values: ArrayLike<number>, cols: number): Int32Array 
 /** The confusion matrix as an aligned text table, rows = true class, columns = predicted. */
 export function formatConfusionMatrix(confusion: number[][], labels?: readonly string[]): string {
   const n = confusion.length;
+  const corner = 'true\\pred';
   const names = Array.from({ length: n }, (_, i) => labels?.[i] ?? String(i));
-  const cellW = Math.max(3, ...names.map((s) => s.length), ...confusion.flat().map((v) => String(v).length));
-  const headW = Math.max(4, ...names.map((s) => s.length));
-  const pad = (s: string, w: number) => s.padStart(w);
-  const lines = [`${'true\\pred'.padEnd(headW + 1)}${names.map((s) => pad(s, cellW)).join(' ')}`];
-  for (let t = 0; t < n; t++) {
-    lines.push(`${pad(names[t]!, headW)}  ${confusion[t]!.map((v) => pad(String(v), cellW)).join(' ')}`);
-  }
-  return lines.join('\n');
+  const cellW = Math.max(...names.map((s) => s.length), ...confusion.flat().map((v) => String(v).length));
+  const headW = Math.max(corner.length, ...names.map((s) => s.length));
+  const row = (head: string, cells: string[]) => `${head.padStart(headW)}  ${cells.map((c) => c.padStart(cellW)).join(' ')}`;
+  return [row(corner, names), ...confusion.map((r, t) => row(names[t]!, r.map(String)))].join('\n');
 }
 
 /** `accuracy 0.9712  macro_f1 0.9705` style line; values with 4 decimals. */
