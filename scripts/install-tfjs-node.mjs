@@ -248,8 +248,7 @@ try {
   await main();
 } catch (e) {
   const why = e instanceof SetupError ? e.message : `unexpected error: ${e?.stack || e}`;
-  log(`${why}`);
-  log(`tfjs-node is not available; trainers will fall back to the wasm backend (${elapsed()})`);
+  log(`${why}; tfjs-node is not available, trainers will fall back to the wasm backend (${elapsed()})`);
   // Leave no half-installed package behind: a present-but-broken tfjs-node would only slow every trainer's start.
   if (!smokeTest().ok) rmSync(join(root, 'node_modules', '@tensorflow', 'tfjs-node'), { recursive: true, force: true });
 }
