@@ -11,8 +11,19 @@ export const STATEMENT_KEYWORDS: ReadonlySet<TokenType> = new Set([
 ]);
 
 export class NnParser extends CstParser {
+  /**
+   * Alternatives and gated options built once per parser instead of on every rule call
+   * (chevrotain's recommended "OR caching"; their closures capture nothing but `this`).
+   */
+  private readonly altCache = new Map<number, unknown>();
+  private cached<X>(site: number, make: () => X): X {
+    let alts = this.altCache.get(site) as X | undefined;
+    if (alts === undefined) this.altCache.set(site, (alts = make()));
+    return alts;
+  }
+
   constructor(messages?: IParserErrorMessageProvider) {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, ...(messages ? { errorMessageProvider: messages } : {}) });
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', ...(messages ? { errorMessageProvider: messages } : {}) });
     this.performSelfAnalysis();
   }
 
@@ -21,7 +32,7 @@ export class NnParser extends CstParser {
   });
 
   statement = this.RULE('statement', () => {
-    this.OR([
+    this.OR(this.cached(1, () => [
       { ALT: () => this.SUBRULE(this.modelDecl) },
       { ALT: () => this.SUBRULE(this.useDecl) },
       { ALT: () => this.SUBRULE(this.inputDecl) },
@@ -35,12 +46,12 @@ export class NnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.scaleStmt) },
       { ALT: () => this.SUBRULE(this.phasesBlock) },
       { ALT: () => this.SUBRULE(this.setting) },
-    ]);
+    ]));
   });
 
   /** Any identifier, keywords included: keywords are reserved only where they start a statement. */
   name = this.RULE('name', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, ...T.KEYWORDS.map((k: TokenType) => ({ ALT: () => this.CONSUME(k) }))]);
+    this.CONSUME(T.AnyName);
   });
 
   modelDecl = this.RULE('modelDecl', () => {
@@ -54,7 +65,7 @@ export class NnParser extends CstParser {
   });
 
   inputDecl = this.RULE('inputDecl', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Input) }, { ALT: () => this.CONSUME(T.Target) }]);
+    this.OR(this.cached(2, () => [{ ALT: () => this.CONSUME(T.Input) }, { ALT: () => this.CONSUME(T.Target) }]));
     this.SUBRULE(this.name);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.typeExpr);
@@ -71,15 +82,15 @@ export class NnParser extends CstParser {
     this.CONSUME(T.Def);
     this.SUBRULE(this.name);
     this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.defParam) });
+    this.MANY_SEP(this.cached(3, () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.defParam) })));
     this.CONSUME(T.RParen);
     this.CONSUME(T.LCurly);
     this.MANY(() =>
-      this.OR([
+      this.OR(this.cached(4, () => [
         { ALT: () => this.SUBRULE(this.paramDecl) },
         { ALT: () => this.SUBRULE(this.returnStmt) },
         { ALT: () => this.SUBRULE(this.binding) },
-      ]),
+      ])),
     );
     this.CONSUME(T.RCurly);
   });
@@ -124,17 +135,17 @@ export class NnParser extends CstParser {
     this.CONSUME(T.LCurly);
     // A statement keyword not followed by `=` means the block was left open:
     // stop here so the error is "expected `}` to close `net {`".
-    this.MANY({
+    this.MANY(this.cached(5, () => ({
       GATE: () => !STATEMENT_KEYWORDS.has(this.LA(1).tokenType) || this.LA(2).tokenType === T.Equals,
       DEF: () => this.SUBRULE(this.binding),
-    });
+    })));
     this.CONSUME(T.RCurly);
   });
 
   /** `name = value`. A `:` in place of `=` is accepted here and reported by the AST builder, with a precise message. */
   binding = this.RULE('binding', () => {
     this.SUBRULE(this.name);
-    this.OR([{ ALT: () => this.CONSUME(T.Equals) }, { ALT: () => this.CONSUME(T.Colon, { LABEL: 'wrongColon' }) }]);
+    this.OR(this.cached(6, () => [{ ALT: () => this.CONSUME(T.Equals) }, { ALT: () => this.CONSUME(T.Colon, { LABEL: 'wrongColon' }) }]));
     this.SUBRULE(this.expression);
   });
 
@@ -166,7 +177,7 @@ export class NnParser extends CstParser {
       this.CONSUME(T.Allow);
       this.CONSUME(T.Unmatched);
       this.CONSUME(T.LBracket);
-      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.pattern) });
+      this.MANY_SEP(this.cached(7, () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.pattern) })));
       this.CONSUME(T.RBracket);
     });
   });
@@ -184,17 +195,17 @@ export class NnParser extends CstParser {
 
   /** `freeze h`, `freeze encoder.*, head`, `freeze all except head`, `unfreeze …` */
   freezeStmt = this.RULE('freezeStmt', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Freeze) }, { ALT: () => this.CONSUME(T.Unfreeze) }]);
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.pattern, { LABEL: 'targets' }) });
+    this.OR(this.cached(8, () => [{ ALT: () => this.CONSUME(T.Freeze) }, { ALT: () => this.CONSUME(T.Unfreeze) }]));
+    this.AT_LEAST_ONE_SEP(this.cached(9, () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.pattern, { LABEL: 'targets' }) })));
     this.OPTION(() => {
       this.CONSUME(T.Except);
-      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.pattern, { LABEL: 'except' }) });
+      this.AT_LEAST_ONE_SEP2(this.cached(10, () => ({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.pattern, { LABEL: 'except' }) })));
     });
   });
 
   /** `lr_scale logits: 10`, `decay_scale encoder.*: 0` */
   scaleStmt = this.RULE('scaleStmt', () => {
-    this.OR([{ ALT: () => this.CONSUME(T.LrScale) }, { ALT: () => this.CONSUME(T.DecayScale) }]);
+    this.OR(this.cached(11, () => [{ ALT: () => this.CONSUME(T.LrScale) }, { ALT: () => this.CONSUME(T.DecayScale) }]));
     this.SUBRULE(this.pattern);
     this.CONSUME(T.Colon);
     this.SUBRULE(this.expression);
@@ -210,7 +221,7 @@ export class NnParser extends CstParser {
   });
 
   patternSegment = this.RULE('patternSegment', () => {
-    this.OR([
+    this.OR(this.cached(12, () => [
       {
         ALT: () => {
           this.SUBRULE(this.name);
@@ -218,7 +229,7 @@ export class NnParser extends CstParser {
         },
       },
       { ALT: () => this.CONSUME2(T.Star) },
-    ]);
+    ]));
   });
 
   /** Top-level `loss = …`, `optimizer = …`, `schedule = …`. */
@@ -232,7 +243,7 @@ export class NnParser extends CstParser {
   expression = this.RULE('expression', () => {
     this.SUBRULE(this.multiplicative);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.OR(this.cached(13, () => [{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]));
       this.SUBRULE2(this.multiplicative);
     });
   });
@@ -240,13 +251,13 @@ export class NnParser extends CstParser {
   multiplicative = this.RULE('multiplicative', () => {
     this.SUBRULE(this.unary);
     this.MANY(() => {
-      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.At) }]);
+      this.OR(this.cached(14, () => [{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }, { ALT: () => this.CONSUME(T.At) }]));
       this.SUBRULE2(this.unary);
     });
   });
 
   unary = this.RULE('unary', () => {
-    this.OR([
+    this.OR(this.cached(15, () => [
       {
         ALT: () => {
           this.CONSUME(T.Minus);
@@ -254,22 +265,22 @@ export class NnParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
+    ]));
   });
 
   /** A number followed by a unit is a duration: `1 epoch`, `500 steps`. */
   postfix = this.RULE('postfix', () => {
     this.SUBRULE(this.primary);
-    this.OPTION({
+    this.OPTION(this.cached(16, () => ({
       // `{ lr: 1e-4 epochs: 3 }`: a unit word followed by `:` or `=` starts the next entry instead.
       GATE: () => this.LA(2).tokenType !== T.Colon && this.LA(2).tokenType !== T.Equals,
       DEF: () =>
         this.OR(T.DURATION_UNITS.map((u) => ({ ALT: () => this.CONSUME(u, { LABEL: 'unit' }) }))),
-    });
+    })));
   });
 
   primary = this.RULE('primary', () => {
-    this.OR([
+    this.OR(this.cached(17, () => [
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
       { ALT: () => this.SUBRULE(this.listLit) },
@@ -277,7 +288,7 @@ export class NnParser extends CstParser {
       { ALT: () => this.SUBRULE(this.parenExpr) },
       { GATE: () => this.LA(2).tokenType === T.LParen, ALT: () => this.SUBRULE(this.call) },
       { ALT: () => this.SUBRULE(this.ref) },
-    ]);
+    ]));
   });
 
   parenExpr = this.RULE('parenExpr', () => {
@@ -293,20 +304,20 @@ export class NnParser extends CstParser {
 
   argList = this.RULE('argList', () => {
     this.CONSUME(T.LParen);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arg) });
+    this.MANY_SEP(this.cached(18, () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.arg) })));
     this.CONSUME(T.RParen);
   });
 
   /** `10` or `activation: relu`. */
   arg = this.RULE('arg', () => {
-    this.OPTION({
+    this.OPTION(this.cached(19, () => ({
       // `name = value` is accepted and reported by the AST builder ("named arguments use `:`").
       GATE: () => this.LA(2).tokenType === T.Colon || this.LA(2).tokenType === T.Equals,
       DEF: () => {
         this.SUBRULE(this.name, { LABEL: 'argName' });
         this.OR([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals, { LABEL: 'wrongEquals' }) }]);
       },
-    });
+    })));
     this.SUBRULE(this.expression);
   });
 
@@ -315,13 +326,13 @@ export class NnParser extends CstParser {
     this.SUBRULE(this.name);
     this.MANY(() => {
       this.CONSUME(T.Dot);
-      this.OR([{ ALT: () => this.SUBRULE2(this.name) }, { ALT: () => this.CONSUME(T.Star) }]);
+      this.OR(this.cached(20, () => [{ ALT: () => this.SUBRULE2(this.name) }, { ALT: () => this.CONSUME(T.Star) }]));
     });
   });
 
   listLit = this.RULE('listLit', () => {
     this.CONSUME(T.LBracket);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) });
+    this.MANY_SEP(this.cached(21, () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expression) })));
     this.CONSUME(T.RBracket);
   });
 
@@ -336,8 +347,8 @@ export class NnParser extends CstParser {
   });
 
   entry = this.RULE('entry', () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.name) }, { ALT: () => this.CONSUME(T.NumberLiteral) }]);
-    this.OR2([{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals, { LABEL: 'wrongEquals' }) }]);
+    this.OR(this.cached(22, () => [{ ALT: () => this.SUBRULE(this.name) }, { ALT: () => this.CONSUME(T.NumberLiteral) }]));
+    this.OR2(this.cached(23, () => [{ ALT: () => this.CONSUME(T.Colon) }, { ALT: () => this.CONSUME(T.Equals, { LABEL: 'wrongEquals' }) }]));
     this.SUBRULE(this.expression);
   });
 }

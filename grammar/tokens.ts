@@ -7,10 +7,12 @@ import { createToken, Lexer, type TokenType } from 'chevrotain';
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
 export const Comment = createToken({ name: 'Comment', pattern: /#[^\n]*/, group: Lexer.SKIPPED });
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+/** Category of everything usable as a name: identifiers and (soft) keywords. */
+export const AnyName = createToken({ name: 'AnyName', pattern: Lexer.NA, label: 'a name' });
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name', categories: [AnyName] });
 
 function keyword(word: string): TokenType {
-  return createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, label: `\`${word}\`` });
+  return createToken({ name: `Kw_${word}`, pattern: new RegExp(word), longer_alt: Identifier, label: `\`${word}\``, categories: [AnyName] });
 }
 
 export const Model = keyword('model');
@@ -75,7 +77,7 @@ export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`' })
 export const At = createToken({ name: 'At', pattern: /@/, label: '`@`' });
 
 export const ALL_TOKENS: TokenType[] = [
-  WhiteSpace, Comment, StringLiteral, UnterminatedString, NumberLiteral,
+  AnyName, WhiteSpace, Comment, StringLiteral, UnterminatedString, NumberLiteral,
   ...KEYWORDS, Identifier,
   Arrow, LCurly, RCurly, LParen, RParen, LBracket, RBracket, Comma, Colon, Equals, Dot, Plus, Minus, Star, Slash, At,
 ];
@@ -87,4 +89,10 @@ export const CLOSER_OF = new globalThis.Map<TokenType, TokenType>([
   [LBracket, RBracket],
 ]);
 
-export const NnLexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
+// Only `\n` ends a line (a lone `\r` is whitespace), the same rule the diagnostic renderer uses.
+export const NnLexer = new Lexer(ALL_TOKENS, {
+  positionTracking: 'full',
+  ensureOptimizations: false,
+  lineTerminatorsPattern: /\n/g,
+  lineTerminatorCharacters: ['\n'],
+});

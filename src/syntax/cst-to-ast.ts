@@ -57,6 +57,11 @@ export class AstBuilder {
   }
 
   nodeSpan(n: CstNode): Maybe<A.Span> {
+    const loc = n.location;
+    // chevrotain tracks node locations; after error recovery they may be missing, then the tokens decide.
+    if (loc && !n.recoveredNode && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset) && loc.startOffset >= 0 && (loc.endOffset ?? -1) >= loc.startOffset) {
+      return { file: this.file, offset: loc.startOffset, line: loc.startLine ?? 1, column: loc.startColumn ?? 1, length: (loc.endOffset as number) - loc.startOffset + 1 };
+    }
     const ts = tokensOf(n).sort((a, b) => a.startOffset - b.startOffset);
     const first = ts[0];
     const last = ts[ts.length - 1];
