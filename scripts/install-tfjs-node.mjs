@@ -11,7 +11,9 @@
 //      the libtensorflow tarball tfjs-node expects (cached, so re-runs are fast);
 //   2. serves that tarball on 127.0.0.1 and runs
 //      `npm install --no-save @tensorflow/tfjs-node@<version>` with
-//      TFJS_NODE_BASE_URI pointing at it and the addon built from source;
+//      TFJS_NODE_BASE_URI pointing at it; node-pre-gyp takes the N-API addon
+//      from the cache if an earlier run built it, else compiles it (and this
+//      script caches the result);
 //   3. smoke-tests it (backend 'tensorflow', a matMul).
 // It never fails the surrounding `npm ci`: on any problem it prints one line
 // saying trainers fall back to wasm, and exits 0.
@@ -24,7 +26,7 @@ import { createServer } from 'node:http';
 import { arch, homedir, platform } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createGzip } from 'node:zlib';
 
 const TFJS_NODE_VERSION = '4.22.0';
@@ -64,10 +66,39 @@ async function main() {
   log(`not installed; building it offline (cache: ${cacheDir})`);
   mkdirSync(cacheDir, { recursive: true });
   const tarball = await ensureTarball();
+  const cachedAddon = existsSync(addonCacheDir());
   await npmInstallWith(tarball);
-  const after = smokeTest();
-  if (!after.ok) throw new SetupError(`built, but the smoke test failed: ${after.detail}`);
+  let after = smokeTest();
+  if (!after.ok && cachedAddon) {
+    log(`the cached addon does not work (${after.detail}); compiling it again`);
+    rmSync(addonCacheDir(), { recursive: true, force: true });
+    await npmInstallWith(tarball);
+    after = smokeTest();
+  }
+  if (!after.ok) throw new SetupError(`installed, but the smoke test failed: ${after.detail}`);
+  if (!cachedAddon) cacheAddon();
   log(`ready in ${elapsed()} (${after.detail})`);
+}
+
+/** Built addons, laid out as node-pre-gyp downloads them: napi-v<N>/<version>/CPU-linux-<version>.tar.gz. */
+function addonCacheDir() {
+  return join(cacheDir, 'addon');
+}
+
+/** Keeps the freshly compiled addon so later installs (fresh clones, CI) skip the compile. */
+function cacheAddon() {
+  const lib = join(root, 'node_modules', '@tensorflow', 'tfjs-node', 'lib');
+  try {
+    for (const napi of readdirSync(lib).filter((d) => /^napi-v\d+$/.test(d))) {
+      const dir = join(addonCacheDir(), napi, TFJS_NODE_VERSION);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `CPU-linux-${TFJS_NODE_VERSION}.tar.gz`);
+      run('tar', ['-C', lib, '-czf', `${file}.${process.pid}.tmp`, napi]);
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    }
+  } catch (e) {
+    log(`note: could not cache the compiled addon (${e.message})`);
+  }
 }
 
 /** Loads tfjs-node in a child process (a broken native addon must not crash us). */
@@ -151,6 +182,8 @@ async function ensureTarball() {
     await pipeline(tar.stdout, createGzip({ level: 1 }), createWriteStream(tmp));
     await tarDone;
     renameSync(tmp, tarball);
+    // An addon compiled against an earlier tarball is not to be trusted with this one.
+    rmSync(addonCacheDir(), { recursive: true, force: true });
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
@@ -210,7 +243,8 @@ async function npmInstallWith(tarball) {
       ...process.env,
       [GUARD]: '1',
       TFJS_NODE_BASE_URI: `http://127.0.0.1:${port}/libtensorflow-`,
-      npm_config_build_from_source: 'true',
+      // node-pre-gyp looks for a prebuilt addon here (file:// is read locally) and compiles it on a miss.
+      npm_config_tfjs_binding_binary_host_mirror: `${pathToFileURL(addonCacheDir()).href}/`,
     };
     // tfjs-node's downloader sends everything through an HTTP(S)_PROXY if one is set,
     // which cannot reach 127.0.0.1; npm itself keeps the proxy via npm_config_*.
@@ -229,7 +263,8 @@ async function npmInstallWith(tarball) {
     const [cmd, args] = npmCli ? [process.execPath, [npmCli]] : ['npm', []];
     args.push('install', '--no-save', '--no-audit', '--no-fund', '--foreground-scripts', `@tensorflow/tfjs-node@${TFJS_NODE_VERSION}`);
     const logFile = join(cacheDir, 'npm-install.log');
-    log(`npm install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} (compiling the addon; log: ${logFile})`);
+    const how = existsSync(addonCacheDir()) ? 'with the cached addon' : 'compiling the addon';
+    log(`npm install @tensorflow/tfjs-node@${TFJS_NODE_VERSION} (${how}; log: ${logFile})`);
     const out = createWriteStream(logFile);
     const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.pipe(out, { end: false });
