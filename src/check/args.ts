@@ -185,7 +185,7 @@ export function matchArgs<V>(
       continue;
     }
     if (given.has(name) || (!slot.named && positional.indexOf(slot) < position)) {
-      sink.report('NNC3008', `${callee}: argument \`${name}\` is given twice`, arg.name.span);
+      sink.report('NNC3018', `${callee}: argument \`${name}\` is given twice`, arg.name.span);
       ok = false;
       continue;
     }

@@ -53,6 +53,8 @@ export class Expander {
   constructor(
     readonly sink: DiagnosticSink,
     readonly defs: ReadonlyMap<string, Def>,
+    /** The spec spans several files (`use`): provenance names the file as well as the line. */
+    readonly multiFile = false,
   ) {}
 
   type(v: TensorValue | ValueId): TensorType {
@@ -61,7 +63,7 @@ export class Expander {
 
   /** "f32[batch, 28, 28] from `image` (line 4)". */
   describe(v: TensorValue): string {
-    return `${formatType(this.type(v))} from ${formatFrom(v.name, v.span)}`;
+    return `${formatType(this.type(v))} from ${formatFrom(v.name, v.span, this.multiFile)}`;
   }
 
   origin(span: Span | null, label: string | null) {
@@ -82,7 +84,7 @@ export class Expander {
     if (typeof r === 'number') return { kind: 'tensor', id: r, name: at.name ?? at.who, span: at.span };
     const rank = /rank/i.test(r.error);
     const sides = ins.length === 2 ? ['left', 'right'] : ins.map((_, i) => `input ${i + 1}`);
-    const from = ins.map((v, i) => `${ins.length > 1 ? `${sides[i]}: ` : 'from '}${formatFrom(v.name, v.span)}`).join('; ');
+    const from = ins.map((v, i) => `${ins.length > 1 ? `${sides[i]}: ` : 'from '}${formatFrom(v.name, v.span, this.multiFile)}`).join('; ');
     const message = `${at.who}: ${stripOpPrefix(r.error, op)}${from ? ` (${from})` : ''}`;
     const extra: { hint?: string; related?: { message: string; span: Span }[] } = { related: this.callSites() };
     if (r.hint) extra.hint = r.hint;

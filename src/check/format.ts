@@ -7,9 +7,13 @@ export function formatType(t: TensorType): string {
   return `${t.dtype}[${t.shape.join(', ')}]`;
 }
 
-/** "`image` (line 4)": where a value was bound, for shape messages. */
-export function formatFrom(name: string, span: Span | null): string {
-  return span ? `\`${name}\` (line ${span.line})` : `\`${name}\``;
+/**
+ * "`image` (line 4)": where a value was bound, for shape messages. With
+ * `withFile` (a spec that uses others) the file is named: "(mnist-mlp.nn:4)".
+ */
+export function formatFrom(name: string, span: Span | null, withFile = false): string {
+  if (!span) return `\`${name}\``;
+  return `\`${name}\` (${withFile ? `${span.file.split(/[\\/]/).pop()}:${span.line}` : `line ${span.line}`})`;
 }
 
 /** Levenshtein distance, for "did you mean" hints. */

@@ -2,7 +2,7 @@
 // forward graph (layers expanded into primitives, every value typed, the
 // scalar loss), the parameters with names, initialisers and training rules,
 // and the training recipe as plain configuration with defaults filled in.
-import type { Def, FreezeStmt, InitFrom, Replace, ScaleStmt, Setting, Spec, Statement } from '../syntax/ast.js';
+import type { Def, FreezeStmt, InitFrom, NetBlock, Replace, ScaleStmt, Setting, Spec, Statement } from '../syntax/ast.js';
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { ValueId } from '../ir/types.js';
 import type { CheckedModel, InitFromConfig } from './model.js';
@@ -42,7 +42,7 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
   const initFrom = one('init_from', '`init from`');
   const settings = settingsOf(stmts, sink);
 
-  const ex = new Expander(sink, defsOf(stmts, sink));
+  const ex = new Expander(sink, defsOf(stmts, sink), stmts.some((s) => s.span.file !== spec.file));
   const env = new Env();
   for (const s of stmts) {
     if (s.kind !== 'input' && s.kind !== 'target') continue;
@@ -76,6 +76,8 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
   } else if (net !== null) {
     loss = expandLoss(ex, lossSetting, env)?.id ?? null;
   }
+
+  if (loss !== null && net !== null) warnUnused(ex, net, outputs, loss, sink);
 
   applyFreezes(ex.params, stmts.filter((s): s is FreezeStmt => s.kind === 'freeze' || s.kind === 'unfreeze'), sink);
   applyScales(ex.params, stmts.filter((s): s is ScaleStmt => s.kind === 'lr_scale' || s.kind === 'decay_scale'), sink);
@@ -115,6 +117,25 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
     phases,
     initFrom: init,
   };
+}
+
+/** NNC3030: a net binding that neither the loss nor the prediction (the last binding) depends on. */
+function warnUnused(ex: Expander, net: NetBlock, outputs: ReadonlyMap<string, { id: ValueId }>, loss: ValueId, sink: DiagnosticSink): void {
+  const last = [...outputs.values()].pop();
+  const used = new Set<ValueId>();
+  const stack = last ? [loss, last.id] : [loss];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (used.has(id)) continue;
+    used.add(id);
+    stack.push(...ex.b.nodes[id]!.inputs);
+  }
+  for (const b of net.body) {
+    const out = outputs.get(b.name.name);
+    if (out && !used.has(out.id)) {
+      sink.report('NNC3030', `\`${b.name.name}\` is computed but neither the loss nor the prediction uses it`, b.name.span, { hint: 'remove it, or use it in a later binding' });
+    }
+  }
 }
 
 /**

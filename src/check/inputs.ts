@@ -48,7 +48,7 @@ export function declareInput(ex: Expander, decl: InputDecl): TensorValue | null 
       });
       return null;
     default:
-      ex.sink.report('NNC3010', `unknown type \`${typeName}\``, t.name.span, { hint: didYouMean(typeName, TYPE_NAMES) ?? `types: f32[…], i32[…], class(N), binary` });
+      ex.sink.report('NNC3019', `unknown type \`${typeName}\``, t.name.span, { hint: didYouMean(typeName, TYPE_NAMES) ?? `types: f32[…], i32[…], class(N), binary` });
       return null;
   }
 }

@@ -168,6 +168,12 @@ loss = cross_entropy(logits, y)
     expect(r.model).toBeNull();
   });
 
+  it('warns about a binding nothing uses', () => {
+    const r = check(mlp({ net: '  h = dense(x, 4)\n  spare = relu(h)\n  logits = dense(h, 3)' }));
+    expect(r.model).not.toBeNull();
+    expect(r.text).toContain("spec.nn:6:3: warning NNC3030: `spare` is computed but neither the loss nor the prediction uses it");
+  });
+
   it('errors do not cascade from a failed binding', () => {
     const r = check(mlp({ net: '  h = dense(x, 4)\n  bad = h @ h\n  more = relu(bad)\n  logits = dense(more, 3)' }));
     expect(r.codes).toEqual(['NNC3020']);

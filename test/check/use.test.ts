@@ -47,7 +47,8 @@ lr_scale logits: 10
   it('says so when the replaced head no longer fits the inherited target', () => {
     const r = check('model tuned\nuse "base.nn"\nreplace logits = dense(hd, 5)\n', { 'base.nn': BASE });
     expect(r.codes).toEqual(['NNC3020']);
-    expect(r.text).toContain('base.nn:9:22: error NNC3020: cross_entropy: logits have 5 classes but `y` is class(10)');
+    expect(r.text).toContain('base.nn:9:22: error NNC3020: cross_entropy: logits have 5 classes but `y` is class(10): got f32[batch, 5] from `logits` (spec.nn:3)');
+    expect(r.text).toContain('hint: make the last layer produce 10 units, e.g. dense(…, 10), or declare `target y: class(5)`');
   });
 
   it('reports a replace of a name the net does not bind', () => {

@@ -49,7 +49,7 @@ export const crossEntropy: Layer = {
     }
     if (last !== p.info.classes) {
       c.ex.sink.report('NNC3020', `cross_entropy: logits have ${last} classes but \`${p.info.name}\` is class(${p.info.classes}): got ${c.ex.describe(p.pred)}`, c.args.span('logits'), {
-        hint: `make the last layer produce ${p.info.classes} units, e.g. dense(…, ${p.info.classes})`,
+        hint: `make the last layer produce ${p.info.classes} units, e.g. dense(…, ${p.info.classes}), or declare \`target ${p.info.name}: class(${last})\``,
         related: [{ message: `\`${p.info.name}\` declared here`, span: p.info.span }],
       });
       return null;

@@ -119,7 +119,7 @@ export function objectArgs(owner: string, v: Static, keys: readonly string[], si
       sink.report('NNC3008', `${owner} has no setting \`${e.key}\``, e.keySpan, { hint: didYouMean(e.key, keys) ?? `settings: ${keys.join(', ')}` });
       ok = false;
     } else if (given.has(e.key)) {
-      sink.report('NNC3012', `${owner}: \`${e.key}\` is given twice`, e.keySpan);
+      sink.report('NNC3018', `${owner}: \`${e.key}\` is given twice`, e.keySpan);
       ok = false;
     } else {
       given.set(e.key, { value: e.value, span: e.keySpan });

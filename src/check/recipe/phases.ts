@@ -22,7 +22,7 @@ export function readPhases(block: PhasesBlock | null, params: readonly ParamInfo
   for (const entry of block.body.entries) {
     const label = entry.key.name;
     if (seen.has(label)) {
-      sink.report('NNC3012', `phase \`${label}\` is given twice`, entry.key.span);
+      sink.report('NNC3018', `phase \`${label}\` is given twice`, entry.key.span);
       ok = false;
       continue;
     }
