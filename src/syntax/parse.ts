@@ -84,7 +84,7 @@ function reportParseError(e: IRecognitionException, tokens: IToken[], text: stri
   const span = !isEof(e.token)
     ? spanAt(text, file, e.token.startOffset, e.token.image.length)
     : endOfInputSpan(tokens, text, file);
-  const key = `${span.offset}:${e.message}`;
+  const key = String(span.offset); // one syntax error per position: recovery can fail twice at the same token
   if (seen.has(key)) return;
   seen.add(key);
   const opener = messages.openers.get(e.token);
