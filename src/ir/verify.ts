@@ -58,7 +58,7 @@ export function verifyForwardGraph(g: ForwardGraph | TrainingGraph): string[] {
   for (const i of g.inputs) {
     const n = exists(i.id) ? nodes[i.id] : undefined;
     if (!n) problems.push(`${i.role} ${i.name}: %${i.id} does not exist`);
-    else if (n.op !== 'input') problems.push(`${i.role} ${i.name}: %${i.id} is a ${n.op}, not an input`);
+    else if (n.op !== 'input') problems.push(`${i.role} ${i.name}: %${i.id} is not an input node (it is ${n.op})`);
     else if (!sameType(n.type, i.type)) problems.push(`${i.role} ${i.name}: type ${formatType(i.type)} differs from its node's ${formatType(n.type)}`);
   }
   const paramNames = new Set<string>();
@@ -67,7 +67,7 @@ export function verifyForwardGraph(g: ForwardGraph | TrainingGraph): string[] {
     paramNames.add(p.name);
     const n = exists(p.id) ? nodes[p.id] : undefined;
     if (!n) problems.push(`param ${p.name}: %${p.id} does not exist`);
-    else if (n.op !== 'param') problems.push(`param ${p.name}: %${p.id} is a ${n.op}, not a param`);
+    else if (n.op !== 'param') problems.push(`param ${p.name}: %${p.id} is not a param node (it is ${n.op})`);
     else if (!sameType(n.type, p.type)) problems.push(`param ${p.name}: type ${formatType(p.type)} differs from its node's ${formatType(n.type)}`);
   }
   if (!exists(g.loss)) problems.push(`loss: %${g.loss} does not exist`);

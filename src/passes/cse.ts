@@ -11,9 +11,13 @@ const NEVER_MERGED: ReadonlySet<OpKind> = new Set<OpKind>(['input', 'param', 'dr
 /** Operand order does not matter for these (broadcasting is symmetric too). */
 const COMMUTATIVE: ReadonlySet<OpKind> = new Set<OpKind>(['add', 'mul']);
 
+/** Flags whose absence means false: `{transposeB: false}` and `{}` are the same matmul. */
+const FALSE_BY_DEFAULT = ['transposeA', 'transposeB', 'keepDims'];
+
 function key(n: Node): string {
   const inputs = COMMUTATIVE.has(n.op) ? n.inputs.slice().sort((a, b) => a - b) : n.inputs;
-  return `${n.op}(${inputs.join(',')})${formatAttrs(n.attrs)}`;
+  const attrs = Object.fromEntries(Object.entries(n.attrs).filter(([k, v]) => !(v === false && FALSE_BY_DEFAULT.includes(k))));
+  return `${n.op}(${inputs.join(',')})${formatAttrs(attrs)}`;
 }
 
 export function eliminateCommonSubexpressions(g: TrainingGraph): TrainingGraph {

@@ -51,8 +51,14 @@ export function rebuild(g: TrainingGraph, decide: NodeRewrite): TrainingGraph {
     return id;
   };
 
+  const forwardOf = forwardOriginResolver(g, map);
   for (const n of g.graph.nodes) {
-    const renamed: Node = { ...n, inputs: n.inputs.map((i) => rename(i, `%${n.id} (${n.op})`)), origin: renameOrigin(n.origin, map) };
+    // A node reading a dropped node cannot survive; a pass that still needed it
+    // shows up below, when a table refers to something missing.
+    if (n.inputs.some((i) => !map.has(i))) continue;
+    const inputs = n.inputs.map((i) => map.get(i)!);
+    const origin = n.origin.of === null ? n.origin : { ...n.origin, of: forwardOf(n.origin.of) };
+    const renamed: Node = { ...n, inputs, origin };
     const d = decide(renamed, out);
     if (d === 'drop') continue;
     map.set(n.id, d === undefined ? out.copy(renamed, renamed.inputs) : d);
@@ -73,14 +79,34 @@ export function rebuild(g: TrainingGraph, decide: NodeRewrite): TrainingGraph {
 }
 
 /**
- * A backward node's `of` names a forward node by old id. Forward nodes come
- * first, so it is already renamed when we get here; if a pass replaced that
- * forward node by another value, the origin follows the replacement.
+ * A backward node's `of` names a forward node by old id; forward nodes come
+ * first, so it is already decided when we get here. If a pass replaced that
+ * node, the origin follows the replacement; if it dropped it (a transpose
+ * folded into a matmul flag), the origin moves to the nearest surviving
+ * forward node: one that consumed it (the matmul), else one it read (the
+ * transposed weight). The `.nn` span and label stay the node's own.
  */
-function renameOrigin(o: Origin, map: ReadonlyMap<ValueId, ValueId>): Origin {
-  if (o.of === null) return o;
-  const of = map.get(o.of);
-  return { ...o, of: of === undefined ? null : of };
+function forwardOriginResolver(g: TrainingGraph, map: ReadonlyMap<ValueId, ValueId>): (old: ValueId) => ValueId | null {
+  let consumers: ValueId[][] | null = null;
+  const resolve = (old: ValueId, seen: Set<ValueId>): ValueId | null => {
+    const id = map.get(old);
+    if (id !== undefined) return id;
+    if (seen.has(old)) return null;
+    seen.add(old);
+    if (consumers === null) {
+      consumers = g.graph.nodes.map(() => []);
+      for (const n of g.graph.nodes) {
+        if (n.origin.phase !== 'forward') continue;
+        for (const i of n.inputs) consumers[i]!.push(n.id);
+      }
+    }
+    for (const next of [...(consumers[old] ?? []), ...g.graph.nodes[old]!.inputs]) {
+      const r = resolve(next, seen);
+      if (r !== null) return r;
+    }
+    return null;
+  };
+  return (old) => resolve(old, new Set());
 }
 
 /** Keeps exactly the nodes in `keep` (which must be closed under inputs), renumbered. */

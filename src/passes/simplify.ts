@@ -28,8 +28,16 @@ function isMatrixTranspose(n: Node): boolean {
   return n.op === 'transpose' && n.type.shape.length === 2 && perm(n)[0] === 1;
 }
 
-function simplifyNode(n: Node, out: GraphWriter): Decision {
+/** How often each value of the graph being rebuilt is read (by nodes and by the tables). */
+interface UseCounts {
+  /** Uses of a node of the new graph, or Infinity for nodes a rule created. */
+  of(newId: ValueId): number;
+}
+
+function simplifyNode(n: Node, out: GraphWriter, uses: UseCounts): Decision {
   const input = (k: number) => out.node(n.inputs[k]!);
+  /** Input k, when n is its only reader (so rewriting it leaves no duplicate work). */
+  const solely = (k: number) => (uses.of(n.inputs[k]!) === 1 ? input(k) : null);
   /** Replace n by its k-th input when that has n's exact type. */
   const passThrough = (k: number): Decision => (sameType(input(k).type, n.type) ? n.inputs[k] : undefined);
   const isConst = (k: number, v: number) => constValue(out, n.inputs[k]!) === v;
@@ -43,10 +51,24 @@ function simplifyNode(n: Node, out: GraphWriter): Decision {
       if (isConst(1, 0)) return passThrough(0);
       if (isConst(0, 0) && sameType(input(1).type, n.type)) return out.add('neg', [n.inputs[1]!], {}, n.origin);
       return undefined;
-    case 'mul':
+    case 'mul': {
       if (isConst(1, 1)) return passThrough(0);
       if (isConst(0, 1)) return passThrough(1);
+      // (x * c1) * c2 → x * (c1 c2): scale factors (1/N, a loss weight) applied once.
+      for (const k of [0, 1]) {
+        const c2 = constValue(out, n.inputs[1 - k]!);
+        const inner = solely(k);
+        if (c2 === null || !inner || inner.op !== 'mul') continue;
+        for (const j of [0, 1]) {
+          const c1 = constValue(out, inner.inputs[j]!);
+          const x = inner.inputs[1 - j]!;
+          if (c1 === null || !sameType(out.node(x).type, n.type)) continue;
+          if (c1 * c2 === 1) return x;
+          return out.add('mul', [x, out.add('const', [], { value: c1 * c2 }, n.origin)], {}, n.origin);
+        }
+      }
       return undefined;
+    }
     case 'div':
       return isConst(1, 1) ? passThrough(0) : undefined;
     case 'neg':
@@ -55,7 +77,10 @@ function simplifyNode(n: Node, out: GraphWriter): Decision {
       return n.attrs['exponent'] === 1 ? passThrough(0) : undefined;
     case 'reshape': {
       if (sameShape(input(0).type.shape, n.type.shape)) return n.inputs[0];
-      if (input(0).op === 'reshape') return out.add('reshape', [input(0).inputs[0]!], n.attrs, n.origin);
+      if (input(0).op === 'reshape') {
+        const x = input(0).inputs[0]!;
+        return sameShape(out.node(x).type.shape, n.type.shape) ? x : out.add('reshape', [x], n.attrs, n.origin);
+      }
       return undefined;
     }
     case 'broadcast':
@@ -63,6 +88,14 @@ function simplifyNode(n: Node, out: GraphWriter): Decision {
     case 'transpose': {
       const p = perm(n);
       if (isIdentityPerm(p)) return n.inputs[0];
+      // (op(A) op(B))ᵀ = op(B)ᵀ op(A)ᵀ: one matmul with swapped operands and flags.
+      const product = solely(0);
+      if (product && product.op === 'matmul' && isMatrixTranspose(n)) {
+        const ta = boolAttr(product.attrs, 'transposeA');
+        const tb = boolAttr(product.attrs, 'transposeB');
+        const [a, b] = product.inputs as [ValueId, ValueId];
+        return out.add('matmul', [b, a], { ...product.attrs, transposeA: !tb, transposeB: !ta }, n.origin);
+      }
       if (input(0).op !== 'transpose') return undefined;
       const inner = perm(input(0));
       const composed = p.map((a) => inner[a]!);
@@ -94,5 +127,28 @@ function simplifyNode(n: Node, out: GraphWriter): Decision {
 }
 
 export function simplify(g: TrainingGraph): TrainingGraph {
-  return rebuild(g, simplifyNode);
+  const oldUses = g.graph.nodes.map(() => 0);
+  for (const n of g.graph.nodes) for (const i of n.inputs) oldUses[i]!++;
+  for (const id of [g.loss, ...Object.values(g.grads), ...Object.values(g.outputs)]) oldUses[id]!++;
+  // Reads of each new node so far, kept exact as rules replace and create nodes
+  // (nodes a rule creates count as used many times: no rule rewrites them again).
+  const count = new Map<ValueId, number>();
+  const bump = (id: ValueId, by: number) => {
+    const c = count.get(id);
+    if (c !== undefined) count.set(id, c + by);
+  };
+  const uses: UseCounts = { of: (id) => count.get(id) ?? Infinity };
+  return rebuild(g, (n, out) => {
+    const before = out.nodes.length;
+    const d = simplifyNode(n, out, uses);
+    if (d === undefined || d === 'drop') {
+      const id = out.copy(n);
+      count.set(id, oldUses[n.id]!);
+      return id;
+    }
+    for (const i of n.inputs) bump(i, -1);
+    for (const created of out.nodes.slice(before)) for (const i of created.inputs) bump(i, 1);
+    bump(d, oldUses[n.id]!);
+    return d;
+  });
 }
