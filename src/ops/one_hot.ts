@@ -16,5 +16,6 @@ export const oneHot: OpDef = {
     return { dtype: 'f32', shape: [...x.shape, depth] };
   },
   vjp: null, // integer labels carry no gradient
-  lower: ([x], node) => call('tf.oneHot', x!, String(node.attrs['depth']), '1', '0', "'float32'"),
+  // rt.oneHot, not tf.oneHot(…, 'float32'): the latter is broken on wasm.
+  lower: ([x], node) => call('rt.oneHot', x!, String(node.attrs['depth'])),
 };

@@ -49,7 +49,7 @@ describe('lowered expressions read like hand-written tfjs', () => {
     ['conv2d', [['batch', 28, 28, 1], [3, 3, 1, 32]], { padding: 'same' }, ['image', 'w'], "tf.conv2d(image, w, [1, 1], 'same')"],
     ['conv2d_backprop_input', [['batch', 14, 14, 8], [3, 3, 1, 8]], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, ['dy', 'w'], "tf.conv2dTranspose(dy, w, [dy.shape[0], 28, 28, 1], [2, 2], 'same')"],
     ['max_pool', [['batch', 28, 28, 32]], { size: 2, strides: 2 }, ['c'], "tf.maxPool(c, [2, 2], [2, 2], 'valid')"],
-    ['one_hot', [['batch']], { depth: 10 }, ['digit'], "tf.oneHot(digit, 10, 1, 0, 'float32')", ['i32']],
+    ['one_hot', [['batch']], { depth: 10 }, ['digit'], 'rt.oneHot(digit, 10)', ['i32']],
     ['softmax_cross_entropy', [['batch', 10], ['batch']], {}, ['logits', 'digit'], 'rt.softmaxCrossEntropy(logits, digit)', ['f32', 'i32']],
   ];
   for (const [op, shapes, attrs, names, want, dtypes] of cases) {
