@@ -48,7 +48,9 @@ export class Expander {
   readonly inputs: GraphInput[] = [];
   readonly targets = new Map<ValueId, TargetInfo>();
   /** The def calls being expanded, outermost first (for "called here" notes). */
-  private readonly calls: { text: string; span: Span }[] = [];
+  private readonly calls: { def: string; text: string; span: Span }[] = [];
+  /** Defs already reported as recursive (said once, not at every call). */
+  private readonly recursive = new Set<string>();
 
   constructor(
     readonly sink: DiagnosticSink,
@@ -211,7 +213,8 @@ export class Expander {
       this.sink.report('NNC3001', `undefined name \`${v.name}\``, v.span);
       return null;
     }
-    this.sink.report('NNC3010', `\`${where}\` needs a tensor or a number, got ${v.kind === 'string' ? `the string "${v.value}"` : 'a list'}`, v.span);
+    const got = v.kind === 'number' ? `the number ${formatNumber(v.value)}` : v.kind === 'string' ? `the string "${v.value}"` : v.kind === 'init' ? `the initialiser ${v.init}` : 'a list';
+    this.sink.report('NNC3010', `\`${where}\` needs a tensor here, got ${got}`, v.span);
     return null;
   }
 
@@ -249,14 +252,19 @@ export class Expander {
 
   /** Calls a `def` layer: binds its parameters, creates its `param`s under `prefix`, expands its body. */
   callDef(def: Def, call: Call, frame: Frame, prefix: string, argValues: Map<string, Value>): Value | null {
-    if (frame.depth >= MAX_DEF_DEPTH) {
-      this.sink.report('NNC3017', `\`${def.name.name}\` expands more than ${MAX_DEF_DEPTH} levels deep (recursive def?)`, call.span);
+    // A def has no conditionals, so calling itself (directly or not) never ends.
+    const cycle = this.calls.findIndex((c) => c.def === def.name.name);
+    if (cycle >= 0 || frame.depth >= MAX_DEF_DEPTH) {
+      if (this.recursive.has(def.name.name)) return null;
+      this.recursive.add(def.name.name);
+      const path = [...this.calls.slice(Math.max(0, cycle)).map((c) => c.def), def.name.name].join(' → ');
+      this.sink.report('NNC3017', `def \`${def.name.name}\` calls itself (${path}), so its expansion never ends`, call.span, { related: this.callSites() });
       return null;
     }
     const scope = new Env();
     for (const [k, v] of argValues) scope.bind(k, v);
     const inner: Frame = { scope, base: prefix, prefix, label: prefix, anonymous: new Map(), depth: frame.depth + 1, mode: 'net' };
-    this.calls.push({ text: exprText(call), span: call.span });
+    this.calls.push({ def: def.name.name, text: exprText(call), span: call.span });
     try {
       return expandDefBody(this, def, inner);
     } finally {

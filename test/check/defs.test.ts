@@ -66,3 +66,21 @@ def block(x, units: 16) {
     expect(r.text).toContain('error NNC3017: param `w`: a dimension must be a positive integer, got 0.5');
   });
 });
+
+describe('recursive defs', () => {
+  it('are reported once, with the call chain, instead of expanding forever', () => {
+    const defs = `def ping(x) {
+  a = pong(x)
+  return a
+}
+def pong(x) {
+  b = ping(x)
+  c = ping(x)
+  return b + c
+}`;
+    const r = check(spec('  p = ping(x)\n  logits = dense(p, 4)', defs));
+    expect(r.model).toBeNull();
+    expect(r.codes).toEqual(['NNC3017']);
+    expect(r.text).toContain('error NNC3017: def `ping` calls itself (ping → pong → ping), so its expansion never ends');
+  });
+});
