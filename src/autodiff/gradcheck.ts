@@ -48,7 +48,7 @@ export interface GradcheckRow {
 const TINY = 1e-6;
 
 /** The class count for integer labels `id`: from the op that consumes them. */
-function classCount(tg: TrainingGraph, id: ValueId, explicit: number | undefined): number {
+export function classCount(tg: TrainingGraph, id: ValueId, explicit: number | undefined): number {
   if (explicit !== undefined) return explicit;
   for (const n of tg.graph.nodes) {
     if (!n.inputs.includes(id)) continue;
