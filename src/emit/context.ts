@@ -1,5 +1,5 @@
-// What every section emitter reads: the checked model, the training graph,
-// the step plan, and the spec's source (to quote `.nn` lines in comments).
+// What every section emitter reads: the checked model, the training graph(s),
+// the step plans, and the spec's source (to quote `.nn` lines in comments).
 import type { CheckedModel } from '../check/model.js';
 import type { ParamInfo, TrainingGraph } from '../ir/types.js';
 import type { Span } from '../syntax/ast.js';
@@ -13,44 +13,102 @@ export interface EmitOptions {
   sourceText: string;
   /** The runtime library's files (paths relative to the runtime directory), copied as `runtime/<path>`. */
   runtimeFiles: { path: string; text: string }[];
+  /**
+   * For models with `phases`: one training graph per phase (same order), each
+   * differentiated for that phase's trainable parameters. Phases without one
+   * use the main graph, which must then have gradients for exactly their
+   * trainable parameters.
+   */
+  phaseGraphs?: readonly TrainingGraph[];
+}
+
+/**
+ * One training-step variant: a forward/backward/update for one set of
+ * trainable parameters. Models without phases have one; phases that freeze or
+ * unfreeze parameters add more (no gradient ops for what a phase freezes).
+ */
+export interface StepVariant {
+  /** Suffix of the variant's function and type names: '' for the first, then e.g. `Phase2`. */
+  suffix: string;
+  tg: TrainingGraph;
+  plan: StepPlan;
+  /** The parameters this variant updates (with gradients), by name, in parameter order. */
+  trainable: string[];
+  /** Labels of the phases that train with this variant (empty without phases). */
+  phases: string[];
 }
 
 export interface EmitContext {
   model: CheckedModel;
+  /** The main training graph (the first variant's). */
   tg: TrainingGraph;
+  /** The first variant's plan: inputs, fields and constants shared by all variants. */
   plan: StepPlan;
+  variants: StepVariant[];
   opts: EmitOptions;
-  /** Parameters that get gradients and updates, in `ParamInfo` order. */
+  /** Parameters trained in some phase (gradients, optimizer state), in declaration order. */
   trainable: ParamInfo[];
+  /** Parameters never trained: no gradient, no update, no optimizer state. */
   frozen: ParamInfo[];
+  /** True when the forward pass draws random numbers (dropout). */
+  usesRng: boolean;
   /** `line N: <source text>` for a span, or null without one. */
   quote(span: Span | null): string | null;
-  /** The `Params` field of a parameter. */
-  field(p: ParamInfo): string;
+  /** The `Params` field of a parameter (by `ParamInfo` or name). */
+  field(p: ParamInfo | string): string;
 }
 
 export function makeContext(model: CheckedModel, tg: TrainingGraph, opts: EmitOptions): EmitContext {
-  const plan = planStep(tg);
+  const variants = stepVariants(model, tg, opts);
+  const plan = variants[0]!.plan;
   const lines = opts.sourceText.split(/\r?\n/);
-  const withGrad = new Set(plan.grads.map((g) => g.param.name));
+  const trained = new Set(variants.flatMap((v) => v.trainable));
   return {
     model,
-    tg,
+    tg: variants[0]!.tg,
     plan,
+    variants,
     opts,
-    trainable: tg.params.filter((p) => withGrad.has(p.name)),
-    frozen: tg.params.filter((p) => !withGrad.has(p.name)),
+    trainable: tg.params.filter((p) => trained.has(p.name)),
+    frozen: tg.params.filter((p) => !trained.has(p.name)),
+    usesRng: variants.some((v) => v.plan.usesRng),
     quote(span) {
       if (!span) return null;
       const text = (lines[span.line - 1] ?? '').trim().replace(/\s+#.*$/, '');
       return text === '' ? `line ${span.line}` : `line ${span.line}: ${text}`;
     },
     field(p) {
-      const f = plan.paramFields.get(p.name);
-      if (f === undefined) throw new Error(`internal: no field for parameter ${p.name}`);
+      const name = typeof p === 'string' ? p : p.name;
+      const f = plan.paramFields.get(name);
+      if (f === undefined) throw new Error(`internal: no field for parameter ${name}`);
       return f;
     },
   };
+}
+
+function stepVariants(model: CheckedModel, tg: TrainingGraph, opts: EmitOptions): StepVariant[] {
+  const withGrads = (g: TrainingGraph) => g.params.filter((p) => g.grads[p.name] !== undefined).map((p) => p.name);
+  if (model.phases.length === 0) return [{ suffix: '', tg, plan: planStep(tg), trainable: withGrads(tg), phases: [] }];
+  const variants: StepVariant[] = [];
+  model.phases.forEach((phase, i) => {
+    const g = opts.phaseGraphs?.[i] ?? tg;
+    const trainable = withGrads(g);
+    const wanted = phase.trainable;
+    if (wanted.join(',') !== trainable.join(',')) {
+      throw new Error(
+        `internal: phase ${phase.label} trains [${wanted.join(', ')}] but its training graph has gradients for [${trainable.join(', ')}]; pass one graph per phase in phaseGraphs`,
+      );
+    }
+    const same = variants.find((v) => v.trainable.join(',') === trainable.join(','));
+    if (same) same.phases.push(phase.label);
+    else variants.push({ suffix: variants.length === 0 ? '' : `Phase${suffixOf(phase.label)}`, tg: g, plan: planStep(g), trainable, phases: [phase.label] });
+  });
+  return variants;
+}
+
+function suffixOf(label: string): string {
+  const s = label.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''));
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** `f32[batch, 28, 28]`. */

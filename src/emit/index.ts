@@ -12,6 +12,7 @@ import { emitConstants } from './sections/constants.js';
 import { emitData } from './sections/data.js';
 import { emitForward } from './sections/forward.js';
 import { emitHeader } from './sections/header.js';
+import { emitInitFrom } from './sections/init-from.js';
 import { emitLoop } from './sections/loop.js';
 import { emitOptimizer, emitOptimizerConfig } from './sections/optimizer.js';
 import { emitParams } from './sections/params.js';
@@ -63,6 +64,7 @@ export function emitTrainer(model: CheckedModel, tg: TrainingGraph, opts: EmitOp
   emitTrainStep(sf, ctx);
   emitData(sf, ctx);
   emitCheckpoints(sf, ctx);
+  emitInitFrom(sf, ctx);
   emitLoop(sf, ctx);
 
   sf.formatText(FORMAT);

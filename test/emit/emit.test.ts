@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { emitTrainer, type EmittedFiles } from '../../src/emit/index.js';
 import { readRuntimeFiles } from '../../src/emit/runtime-files.js';
 import type { OptimizerConfig, OptimizerKind } from '../../src/check/model.js';
-import { SOURCE, tinyModel, type FixtureOptions } from './fixture.js';
+import { SOURCE, tinyModel, tinyPhasedModel, type FixtureOptions } from './fixture.js';
 import { typeErrors, writeEmitted } from './harness.js';
 
 const RUNTIME = readRuntimeFiles();
@@ -11,6 +11,11 @@ const RUNTIME = readRuntimeFiles();
 function emit(opts: FixtureOptions = {}): EmittedFiles {
   const { model, tg } = tinyModel(opts);
   return emitTrainer(model, tg, { specPath: 'specs/tiny.nn', compilerVersion: '0.1.0', sourceText: SOURCE, runtimeFiles: RUNTIME });
+}
+
+function emitPhased(): EmittedFiles {
+  const { model, tg, phaseGraphs } = tinyPhasedModel();
+  return emitTrainer(model, tg, { specPath: 'specs/tiny.nn', compilerVersion: '0.1.0', sourceText: SOURCE, runtimeFiles: RUNTIME, phaseGraphs });
 }
 
 function trainTs(e: EmittedFiles): string {
@@ -66,6 +71,22 @@ describe('emitTrainer', () => {
     expect(text).not.toContain('rt.reluGrad');
   });
 
+  it('gives each phase that trains other parameters its own step, with no gradient ops for what it freezes', () => {
+    const text = trainTs(emitPhased());
+    expect(text).toContain('const PHASE_STEPS: readonly StepFn[] = [trainStep, trainStepPhase2];');
+    const phase1 = text.slice(text.indexOf('function backward('), text.indexOf('function forwardPhase2('));
+    expect(phase1).not.toContain('d_h_weight');
+    const phase2 = text.slice(text.indexOf('function backwardPhase2('));
+    expect(phase2).toContain('d_h_weight');
+    // optimizer state exists for every parameter some phase trains
+    expect(text).toContain("type Trainable = 'h_weight' | 'h_bias' | 'logits_weight' | 'logits_bias';");
+  });
+
+  it('refuses a phase whose graph lacks the gradients the phase trains', () => {
+    const { model, tg } = tinyPhasedModel();
+    expect(() => emitTrainer(model, tg, { specPath: 's.nn', compilerVersion: '0', sourceText: SOURCE, runtimeFiles: [] })).toThrow(/phase 2 trains/);
+  });
+
   it('folds per-parameter lr_scale into a second group of step scalars', () => {
     const text = trainTs(emit({ lrScaleHead: 10 }));
     expect(text).toContain('const k2 = stepScalars(lr * 10, state.step);');
@@ -90,7 +111,11 @@ describe('emitTrainer', () => {
       ['rmsprop', { optimizer: optimizer('rmsprop', { hyper: { weight_decay: 1e-4 } }) }],
       ['adamw', { optimizer: optimizer('adamw', { hyper: { weight_decay: 0.01 } }), freezeHidden: true }],
     ];
-    const entries = cases.map(([name, opts]) => join(writeEmitted(`typecheck/${name}`, emit(opts)), 'train.ts'));
-    expect(typeErrors(entries)).toEqual([]);
+    // One directory: the runtime once, each variant as its own trainer file beside it.
+    const variants = [...cases.map(([name, opts]) => ({ name, emitted: emit(opts) })), { name: 'phased', emitted: emitPhased() }];
+    const files = variants[0]!.emitted.files.filter((f) => f.path !== 'train.ts');
+    for (const v of variants) files.push({ path: `train-${v.name}.ts`, text: trainTs(v.emitted) });
+    const dir = writeEmitted('typecheck', { files });
+    expect(typeErrors(variants.map((v) => join(dir, `train-${v.name}.ts`)))).toEqual([]);
   });
 });

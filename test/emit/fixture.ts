@@ -41,6 +41,8 @@ export interface FixtureOptions {
   freezeHidden?: boolean;
   lrScaleHead?: number;
   dropout?: boolean;
+  /** `init from` this checkpoint directory (the head listed in `fresh` keeps its initialisation). */
+  initFrom?: { path: string; fresh: string[] };
 }
 
 export function tinyForward(opts: FixtureOptions = {}): ForwardGraph {
@@ -105,7 +107,7 @@ export function tinyModel(opts: FixtureOptions = {}): { model: CheckedModel; tg:
     },
     train: { epochs: 3, batch: 16, seed: 1, metrics: ['accuracy', 'macro_f1'], patience: null },
     phases: [],
-    initFrom: null,
+    initFrom: opts.initFrom ? { path: opts.initFrom.path, map: [{ to: 'h.*', from: 'h.*' }], allowUnmatched: [], fresh: opts.initFrom.fresh, span: span(1) } : null,
   };
   return { model, tg };
 }
@@ -131,4 +133,32 @@ export function blobsCsv(rowsPerClass: number, seed = 42): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The fine-tuning shape: phase 1 trains only the head (h frozen), phase 2
+ * unfreezes h at a lower learning rate. One training graph per phase.
+ */
+export function tinyPhasedModel(): { model: CheckedModel; tg: TrainingGraph; phaseGraphs: TrainingGraph[] } {
+  const headOnly = tinyModel({ freezeHidden: true });
+  const all = tinyModel();
+  const head = ['logits.weight', 'logits.bias'];
+  const everything = ['h.weight', 'h.bias', ...head];
+  const model: CheckedModel = {
+    ...headOnly.model,
+    phases: [
+      { label: '1', epochs: 2, lr: null, unfreeze: [], freeze: [], trainable: head, schedule: null, span: span(16) },
+      {
+        label: '2',
+        epochs: 2,
+        lr: 0.005,
+        unfreeze: ['h.weight', 'h.bias'],
+        freeze: [],
+        trainable: everything,
+        schedule: { kind: 'cosine', hyper: {}, durations: {}, milestones: [], warmup: null },
+        span: span(16),
+      },
+    ],
+  };
+  return { model, tg: headOnly.tg, phaseGraphs: [headOnly.tg, all.tg] };
 }

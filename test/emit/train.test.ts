@@ -8,15 +8,16 @@ import { join, resolve } from 'node:path';
 import { emitTrainer } from '../../src/emit/index.js';
 import { readRuntimeFiles } from '../../src/emit/runtime-files.js';
 import type { OptimizerConfig } from '../../src/check/model.js';
-import { SOURCE, blobsCsv, tinyModel, type FixtureOptions } from './fixture.js';
+import { SOURCE, blobsCsv, tinyModel, tinyPhasedModel, type FixtureOptions } from './fixture.js';
 import { writeEmitted } from './harness.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const RUNTIME = readRuntimeFiles();
 
-function build(name: string, opts: FixtureOptions = {}): string {
-  const { model, tg } = tinyModel(opts);
-  const dir = writeEmitted(`run/${name}`, emitTrainer(model, tg, { specPath: 'specs/tiny.nn', compilerVersion: '0.1.0', sourceText: SOURCE, runtimeFiles: RUNTIME }));
+function build(name: string, opts: FixtureOptions | 'phased' = {}): string {
+  const { model, tg, phaseGraphs } = opts === 'phased' ? tinyPhasedModel() : { ...tinyModel(opts), phaseGraphs: undefined };
+  const emitted = emitTrainer(model, tg, { specPath: 'specs/tiny.nn', compilerVersion: '0.1.0', sourceText: SOURCE, runtimeFiles: RUNTIME, ...(phaseGraphs ? { phaseGraphs } : {}) });
+  const dir = writeEmitted(`run/${name}`, emitted);
   writeFileSync(join(dir, 'blobs.csv'), blobsCsv(100));
   return dir;
 }
@@ -95,5 +96,27 @@ describe('the emitted trainer', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.steps.get(100)!.tensors).toBe(r.steps.get(10)!.tensors);
     expect(meanLoss(r, 103, 112)).toBeLessThan(meanLoss(r, 1, 10) * 0.5);
+  });
+
+  it('runs phases in order: the head alone first, then everything at the phase\'s own rate', () => {
+    const dir = build('phased', 'phased');
+    const r = run(dir, ['--checkpoint-dir', join(dir, 'ckpt')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/phase 1[\s\S]*phase 2/);
+    expect(r.steps.size).toBe(4 * 14);
+    // a fresh optimizer per phase: the tensor count is the same in both phases
+    expect(r.steps.get(50)!.tensors).toBe(r.steps.get(10)!.tensors);
+    expect(meanLoss(r, 47, 56)).toBeLessThan(meanLoss(r, 1, 10));
+  });
+
+  it('init from: starts from a previous run\'s best parameters', () => {
+    const pretrained = join(adamDir, 'ckpt-pretrained');
+    const base = run(adamDir, ['--epochs', '3', '--checkpoint-dir', pretrained]);
+    expect(base.status, base.stderr).toBe(0);
+    const dir = build('init-from', { initFrom: { path: pretrained, fresh: [] } });
+    const tuned = run(dir, ['--epochs', '1', '--checkpoint-dir', join(dir, 'ckpt')]);
+    expect(tuned.status, tuned.stderr).toBe(0);
+    expect(tuned.stdout + tuned.stderr).toContain(`initialised from ${pretrained}`);
+    expect(Number(tuned.steps.get(1)!.loss)).toBeLessThan(Number(base.steps.get(1)!.loss) * 0.5);
   });
 });

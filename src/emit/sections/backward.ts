@@ -3,54 +3,57 @@
 // differentiates; activations handed over by `forward` die at their last use.
 import type { SourceFile } from 'ts-morph';
 import type { Node } from '../../ir/types.js';
-import type { EmitContext } from '../context.js';
+import type { EmitContext, StepVariant } from '../context.js';
 import { alias, func, section } from '../build.js';
-import { disposal } from './forward.js';
+import { emitForwardVariant, phaseList, statementsWithSource } from './forward.js';
 
 export function emitBackward(sf: SourceFile, ctx: EmitContext): void {
-  const { plan } = ctx;
+  const first = ctx.variants[0]!;
+  const frozenHere = ctx.tg.params.filter((p) => !first.trainable.includes(p.name)).map((p) => p.name);
   section(sf, 'Backward pass (derived by nnc)', [
     'Reverse-mode gradients of the loss, in the order the compiler derived them.',
-    ...(ctx.frozen.length > 0 ? [`No statements for frozen parameters: ${ctx.frozen.map((p) => p.name).join(', ')}.`] : []),
+    ...(frozenHere.length > 0 ? [`No statements for frozen parameters: ${frozenHere.join(', ')}.`] : []),
   ]);
-  alias(sf, 'Grads', 'Record<Trainable, tf.Tensor>', 'The gradient of the loss for each trainable parameter.');
-  const body: string[] = [];
-  const handedOver = plan.saved;
-  if (handedOver.length > 0) body.push(`const { ${handedOver.join(', ')} } = fwd;`);
-  let lastLine: number | null = null;
-  for (const s of plan.backward) {
-    const span = sourceSpan(ctx, s.node);
-    if (span && span.line !== lastLine) {
-      if (body.length > 0) body.push('');
-      body.push(`// ∂ ${ctx.quote(span)}`);
-      lastLine = span.line;
-    }
-    body.push(`const ${s.name} = ${s.expr}; // ${describe(ctx, s.node)}`);
-    body.push(...disposal(s.disposeAfter));
+  emitBackwardVariant(sf, ctx, first);
+  // Phases that train other parameters get their own forward/backward pair.
+  for (const v of ctx.variants.slice(1)) {
+    const trains = v.trainable.filter((n) => !first.trainable.includes(n));
+    const freezes = first.trainable.filter((n) => !v.trainable.includes(n));
+    const notes = [
+      ...(trains.length > 0 ? [`Also trains ${trains.join(', ')}.`] : []),
+      ...(freezes.length > 0 ? [`Freezes ${freezes.join(', ')}: no gradient statements for them.`] : []),
+    ];
+    section(sf, `Forward and backward of ${phaseList(v)}`, notes);
+    emitForwardVariant(sf, ctx, v);
+    emitBackwardVariant(sf, ctx, v);
   }
+}
+
+function emitBackwardVariant(sf: SourceFile, ctx: EmitContext, v: StepVariant): void {
+  const { plan } = v;
+  const all = v.trainable.length === ctx.trainable.length;
+  const keys = v.trainable.map((n) => `'${ctx.field(n)}'`).join(' | ') || 'never';
+  alias(sf, `Grads${v.suffix}`, all ? 'Record<Trainable, tf.Tensor>' : `Record<${keys}, tf.Tensor>`, `The gradient of the loss for each parameter \`backward${v.suffix}\` trains.`);
+  const body: string[] = [];
+  if (plan.saved.length > 0) body.push(`const { ${plan.saved.join(', ')} } = fwd;`);
+  if (body.length > 0) body.push('');
+  body.push(...statementsWithSource(ctx, v, plan.backward, '∂ ', (s) => describe(v, s.node)));
   body.push(`return { ${plan.grads.map((g) => (g.expr === g.field ? g.field : `${g.field}: ${g.expr}`)).join(', ')} };`);
   func(sf, {
-    name: 'backward',
-    doc: 'The gradients of the loss; disposes the activations `forward` handed over (not `loss`, `prediction`).',
-    params: [['params', 'Params'], ['batch', 'Batch'], ['fwd', 'Forward']],
-    returns: 'Grads',
+    name: `backward${v.suffix}`,
+    doc: `The gradients of the loss; disposes the activations \`forward${v.suffix}\` handed over (not \`loss\`, \`prediction\`).`,
+    params: [['params', 'Params'], ['batch', 'Batch'], ['fwd', `Forward${v.suffix}`]],
+    returns: `Grads${v.suffix}`,
     body,
   });
 }
 
 /** `∂ matmul (h), line 9` — the forward op this node differentiates and where it was written. */
-function describe(ctx: EmitContext, node: Node): string {
-  const of = node.origin.of === null ? undefined : ctx.tg.graph.nodes[node.origin.of];
-  const label = node.origin.label ?? of?.origin.label ?? null;
+function describe(v: StepVariant, node: Node): string {
+  const of = node.origin.of === null ? undefined : v.tg.graph.nodes[node.origin.of];
   if (of && (of.op === 'param' || of.op === 'input')) return `Σ ∂ ${String(of.attrs['name'])} over its uses`;
-  const what = of ? `∂ ${of.op}` : `${node.op}`;
-  const span = sourceSpan(ctx, node);
-  const parts = [what + (label ? ` (${label})` : '')];
-  if (span) parts.push(`line ${span.line}`);
-  return parts.join(', ');
-}
-
-function sourceSpan(ctx: EmitContext, node: Node) {
-  const of = node.origin.of === null ? undefined : ctx.tg.graph.nodes[node.origin.of];
-  return node.origin.span ?? of?.origin.span ?? null;
+  const label = node.origin.label ?? of?.origin.label ?? null;
+  const what = of ? `∂ ${of.op}` : node.op;
+  const span = node.origin.span ?? of?.origin.span ?? null;
+  return [what + (label ? ` (${label})` : ''), ...(span ? [`line ${span.line}`] : [])].join(', ');
 }

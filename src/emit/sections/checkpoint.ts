@@ -63,9 +63,11 @@ export function emitCheckpoints(sf: SourceFile, ctx: EmitContext): void {
 function emitRestore(sf: SourceFile, slots: readonly string[]): void {
   const body = [
     "const ckpt = await rt.loadCheckpoint(dir, { slot: 'last', expect: expectedShapes() });",
+    'const unused = new Set(Object.keys(ckpt.tensors));',
     'const take = (name: string): tf.Tensor => {',
     '  const t = ckpt.tensors[name];',
     '  if (t === undefined) throw new rt.CheckpointError(`${dir}: the checkpoint has no tensor ${name}`);',
+    '  unused.delete(name);',
     '  return t;',
     '};',
     'const params = {} as Params;',
@@ -82,6 +84,8 @@ function emitRestore(sf: SourceFile, slots: readonly string[]): void {
     );
   }
   body.push(
+    '// Tensors this model does not use (e.g. from an older layout) are freed.',
+    'for (const name of unused) ckpt.tensors[name]!.dispose();',
     'return {',
     '  params,',
     '  state,',

@@ -1,7 +1,7 @@
 // Section 1: the spec's training recipe as typed literals, so a reader sees
 // every setting in one place and flags can override the defaults.
 import type { SourceFile } from 'ts-morph';
-import type { DataConfig, DataSource, SplitConfig } from '../../check/model.js';
+import type { DataConfig, DataSource, ScheduleConfig, SplitConfig } from '../../check/model.js';
 import type { EmitContext } from '../context.js';
 import { constant, section } from '../build.js';
 import { literal, quote, type Plain } from '../literal.js';
@@ -22,16 +22,27 @@ export function emitConfig(sf: SourceFile, ctx: EmitContext): void {
   constant(sf, 'CLASSES', model.classes === null ? 'null' : String(model.classes), 'Number of target classes (null: regression).', 'number | null');
   constant(sf, 'METRICS', literal(t.metrics), 'Metrics reported per epoch (validation) and at the end (test).', 'readonly string[]');
   constant(sf, 'PATIENCE', t.patience === null ? 'null' : String(t.patience), 'Stop when the validation loss has not improved for this many epochs (null: never).', 'number | null');
-  constant(sf, 'SCHEDULE', literal(scheduleLiteral(ctx)), `Learning-rate schedule: ${model.schedule.kind}${model.schedule.warmup ? ' with warmup' : ''}.`, 'rt.Schedule');
+  constant(sf, 'SCHEDULE', literal(scheduleLiteral(model.schedule)), `Learning-rate schedule: ${model.schedule.kind}${model.schedule.warmup ? ' with warmup' : ''}.`, 'rt.Schedule');
   constant(sf, 'DATA', model.data === null ? 'null' : literal(dataLiteral(model.data)), 'Where the examples come from (paths resolve against --data-dir).', 'rt.DataConfig | null');
   if (model.phases.length > 0) {
-    const phases: Plain = model.phases.map((p) => ({ label: p.label, epochs: p.epochs, lr: p.lr }));
-    constant(sf, 'PHASES', literal(phases), 'Training phases, run in order (lr null: the base learning rate).', 'readonly { label: string; epochs: number; lr: number | null }[]');
+    const phases: Plain = model.phases.map((p) => ({
+      label: p.label,
+      epochs: p.epochs,
+      lr: p.lr,
+      schedule: p.schedule ? scheduleLiteral(p.schedule) : null,
+      trainable: p.trainable,
+    }));
+    constant(
+      sf,
+      'PHASES',
+      literal(phases),
+      'Training phases, run in order (lr null: --lr; schedule null: SCHEDULE). `trainable` lists what each phase updates.',
+      'readonly { label: string; epochs: number; lr: number | null; schedule: rt.Schedule | null; trainable: readonly string[] }[]',
+    );
   }
 }
 
-function scheduleLiteral(ctx: EmitContext): Plain {
-  const s = ctx.model.schedule;
+function scheduleLiteral(s: ScheduleConfig): Plain {
   const duration = (d: { value: number; unit: string }) => ({ value: d.value, unit: d.unit });
   return {
     kind: s.kind,

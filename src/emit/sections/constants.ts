@@ -6,8 +6,15 @@ import { func, record, section } from '../build.js';
 import { optimizerConstants } from './optimizer.js';
 
 export function emitConstants(sf: SourceFile, ctx: EmitContext): void {
+  // Every variant's constants (phases may differentiate different parts of the graph), once each.
+  const graphConstants = new Map<string, { name: string; expr: string; doc: string | undefined }>();
+  for (const v of ctx.variants) {
+    for (const c of v.plan.constants) {
+      if (!graphConstants.has(c.name)) graphConstants.set(c.name, { name: c.name, expr: c.expr, doc: c.value === null ? undefined : `${c.value}` });
+    }
+  }
   const all = [
-    ...ctx.plan.constants.map((c) => ({ name: c.name, expr: c.expr, doc: c.value === null ? undefined : `${c.value}` })),
+    ...graphConstants.values(),
     ...optimizerConstants(ctx).map((c) => ({ name: c.name, expr: c.expr, doc: `OPTIMIZER.${c.name}` })),
   ];
   section(sf, 'Constants', ['Uploaded once, after the backend is chosen: a scalar uploaded every step costs as much as a kernel.']);

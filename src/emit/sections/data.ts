@@ -61,7 +61,7 @@ function emitEvaluation(sf: SourceFile, ctx: EmitContext): void {
     { name: 'confusion', type: 'number[][] | null', doc: 'confusion[true][predicted] (null for regression).' },
   ]);
   if (classification) emitPredictClasses(sf, ctx);
-  const rngArg = ctx.plan.usesRng ? ', rng' : '';
+  const rngArg = ctx.usesRng ? ', rng' : '';
   const body = [
     'let lossSum = 0;',
     ...(classification ? ['const predicted = new Int32Array(ds.n);'] : []),
@@ -97,7 +97,7 @@ function emitEvaluation(sf: SourceFile, ctx: EmitContext): void {
   func(sf, {
     name: 'evaluate',
     doc: 'Runs the forward pass (dropout off) over `ds` and scores it.',
-    params: [['params', 'Params'], ['ds', 'rt.Dataset'], ['batchSize', 'number'], ...(ctx.plan.usesRng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
+    params: [['params', 'Params'], ['ds', 'rt.Dataset'], ['batchSize', 'number'], ...(ctx.usesRng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
     returns: 'Evaluation',
     body,
   });

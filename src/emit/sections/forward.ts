@@ -2,7 +2,7 @@
 // order, each intermediate disposed right after its last use; a comment quotes
 // the `.nn` line each layer comes from.
 import type { SourceFile } from 'ts-morph';
-import { typeText, type EmitContext } from '../context.js';
+import { typeText, type EmitContext, type StepVariant } from '../context.js';
 import { func, record, section } from '../build.js';
 import type { PlannedStatement } from '../plan.js';
 
@@ -15,36 +15,58 @@ export function emitForward(sf: SourceFile, ctx: EmitContext): void {
     'One batch of model inputs and targets.',
     tg.inputs.map((i) => ({ name: plan.inputFields.get(i.name)!, type: 'tf.Tensor', doc: `\`${i.name}\` (${i.role}): ${typeText(i.type)}` })),
   );
-  record(sf, 'Forward', 'What `forward` hands on. The caller owns `loss` and `prediction`; `backward` disposes the rest.', [
+  emitForwardVariant(sf, ctx, ctx.variants[0]!);
+}
+
+/** The `Forward<suffix>` record and `forward<suffix>` function of one step variant. */
+export function emitForwardVariant(sf: SourceFile, ctx: EmitContext, v: StepVariant): void {
+  const { plan, tg } = v;
+  const prediction = tg.graph.nodes[tg.outputs['prediction'] ?? tg.loss]!;
+  record(sf, `Forward${v.suffix}`, `What \`forward${v.suffix}\` hands on. The caller owns \`loss\` and \`prediction\`; \`backward${v.suffix}\` disposes the rest.`, [
     { name: 'loss', type: 'tf.Tensor', doc: 'The scalar training loss.' },
-    { name: 'prediction', type: 'tf.Tensor', doc: `The net's output, ${typeText(tg.graph.nodes[tg.outputs['prediction'] ?? tg.loss]!.type)}.` },
+    { name: 'prediction', type: 'tf.Tensor', doc: `The net's output, ${typeText(prediction.type)}.` },
     ...plan.saved.map((name) => ({ name, type: 'tf.Tensor' })),
   ]);
   const params: [string, string][] = [['params', 'Params'], ['batch', 'Batch'], ['training', 'boolean']];
-  if (plan.usesRng) params.push(['rng', 'rt.Rng']);
-  const handedOver = plan.saved.filter((n) => n !== 'loss' && n !== 'prediction');
-  const fields = [`loss: ${plan.loss}`, `prediction: ${plan.prediction}`, ...handedOver.map((n) => n)];
+  if (ctx.usesRng) params.push(['rng', 'rt.Rng']);
+  const fields = [`loss: ${plan.loss}`, `prediction: ${plan.prediction}`, ...plan.saved];
+  const purpose = v.suffix === '' ? 'The forward pass' : `The forward pass of ${phaseList(v)}: the same values, keeping what \`backward${v.suffix}\` reads`;
   func(sf, {
-    name: 'forward',
-    doc: `The forward pass (\`training\` switches dropout on).${params.length === 4 ? ' Stochastic ops draw from `rng`.' : ''}`,
+    name: `forward${v.suffix}`,
+    doc: `${purpose} (\`training\` switches dropout on).${ctx.usesRng ? ' Stochastic ops draw from `rng`.' : ''}`,
     params,
-    returns: 'Forward',
-    body: [...forwardStatements(ctx, plan.forward), `return { ${fields.join(', ')} };`],
+    returns: `Forward${v.suffix}`,
+    body: [...statementsWithSource(ctx, v, plan.forward, ''), `return { ${fields.join(', ')} };`],
   });
 }
 
-/** The statements of a planned list, with a `.nn` line comment where the source line changes. */
-function forwardStatements(ctx: EmitContext, list: readonly PlannedStatement[]): string[] {
+/** "phase 2" / "phases 2, 3". */
+export function phaseList(v: StepVariant): string {
+  return `${v.phases.length === 1 ? 'phase' : 'phases'} ${v.phases.join(', ')}`;
+}
+
+/**
+ * The statements of a planned list, each followed by its disposals; a comment
+ * quotes the `.nn` line where the source line changes (prefixed by `marker`).
+ */
+export function statementsWithSource(
+  ctx: EmitContext,
+  v: StepVariant,
+  list: readonly PlannedStatement[],
+  marker: string,
+  trailing: (s: PlannedStatement) => string | null = () => null,
+): string[] {
   const out: string[] = [];
   let lastLine: number | null = null;
   for (const s of list) {
-    const span = s.node.origin.span;
+    const span = s.node.origin.span ?? (s.node.origin.of === null ? null : (v.tg.graph.nodes[s.node.origin.of]?.origin.span ?? null));
     if (span && span.line !== lastLine) {
       if (out.length > 0) out.push('');
-      out.push(`// ${ctx.quote(span)}`);
+      out.push(`// ${marker}${ctx.quote(span)}`);
       lastLine = span.line;
     }
-    out.push(`const ${s.name} = ${s.expr};`);
+    const comment = trailing(s);
+    out.push(`const ${s.name} = ${s.expr};${comment === null ? '' : ` // ${comment}`}`);
     out.push(...disposal(s.disposeAfter));
   }
   return out;

@@ -16,54 +16,82 @@ export function emitLoop(sf: SourceFile, ctx: EmitContext): void {
 
 function emitEpochPlan(sf: SourceFile, ctx: EmitContext): void {
   const phased = ctx.model.phases.length > 0;
+  sf.addInterface({
+    name: 'PlannedEpoch',
+    docs: ['One epoch of the run: its phase, base learning rate, schedule and training step.'],
+    properties: [
+      { name: 'phase', type: 'string', docs: ["The phase label ('' without phases)."] },
+      { name: 'lr', type: 'number' },
+      { name: 'schedule', type: 'rt.Schedule' },
+      { name: 'step', type: 'StepFn' },
+      { name: 'phaseStart', type: 'number', docs: ["Index of the phase's first epoch (the schedule restarts there)."] },
+      { name: 'phaseEpochs', type: 'number' },
+    ],
+  });
+  if (phased) {
+    const steps = ctx.model.phases.map((p) => `trainStep${ctx.variants.find((v) => v.phases.includes(p.label))!.suffix}`);
+    constant(sf, 'PHASE_STEPS', `[${steps.join(', ')}]`, 'The training step of each phase (its own trainable parameters).', 'readonly StepFn[]');
+  }
   func(sf, {
     name: 'epochPlan',
     doc: phased
-      ? 'The epochs to run: each phase of `PHASES` in order, with its own base learning rate.'
-      : 'The epochs to run, each with its phase label and base learning rate.',
+      ? 'The epochs to run: each phase of `PHASES` in order, with its learning rate, schedule and step.'
+      : 'The epochs to run (--epochs of them), all with the same learning rate, schedule and step.',
     params: [['flags', 'rt.TrainerFlags']],
-    returns: '{ phase: string; lr: number }[]',
+    returns: 'PlannedEpoch[]',
     body: phased
-      ? ['return PHASES.flatMap((p) => Array.from({ length: p.epochs }, () => ({ phase: p.label, lr: p.lr ?? flags.lr })));']
-      : ["return Array.from({ length: flags.epochs }, () => ({ phase: '', lr: flags.lr }));"],
+      ? [
+          'const plan: PlannedEpoch[] = [];',
+          'PHASES.forEach((p, i) => {',
+          '  const phaseStart = plan.length;',
+          '  for (let e = 0; e < p.epochs; e++) {',
+          '    plan.push({ phase: p.label, lr: p.lr ?? flags.lr, schedule: p.schedule ?? SCHEDULE, step: PHASE_STEPS[i]!, phaseStart, phaseEpochs: p.epochs });',
+          '  }',
+          '});',
+          'return plan;',
+        ]
+      : ["return Array.from({ length: flags.epochs }, () => ({ phase: '', lr: flags.lr, schedule: SCHEDULE, step: trainStep, phaseStart: 0, phaseEpochs: flags.epochs }));"],
   });
 }
 
 function emitTrainEpoch(sf: SourceFile, ctx: EmitContext): void {
+  const rngArg = ctx.usesRng ? ', run.rng' : '';
   sf.addInterface({
-    name: 'EpochSchedule',
-    docs: ['Where an epoch sits in the run (what the learning-rate schedule needs).'],
+    name: 'EpochContext',
+    docs: ['Where an epoch sits in the run.'],
     properties: [
       { name: 'epoch', type: 'number', docs: ['0-based epoch over the whole run.'] },
-      { name: 'baseLr', type: 'number' },
+      { name: 'planned', type: 'PlannedEpoch' },
       { name: 'batchSize', type: 'number' },
       { name: 'stepsPerEpoch', type: 'number' },
-      { name: 'totalSteps', type: 'number' },
       { name: 'maxSteps', type: 'number | null' },
     ],
   });
-  const rngArg = ctx.plan.usesRng ? ', run.rng' : '';
   func(sf, {
     name: 'trainEpoch',
     doc: 'One pass over the shuffled training set; returns the mean training loss (stops early at --max-steps).',
-    params: [['run', 'Run'], ['train', 'rt.Dataset'], ['schedule', 'EpochSchedule'], ['progress', 'rt.Progress']],
+    params: [['run', 'Run'], ['train', 'rt.Dataset'], ['at', 'EpochContext'], ['progress', 'rt.Progress']],
     returns: 'number',
     body: [
+      'const { planned, stepsPerEpoch } = at;',
+      '// The schedule runs over the current phase (the whole run without phases).',
+      'const phaseStep0 = planned.phaseStart * stepsPerEpoch;',
+      'const phaseSteps = planned.phaseEpochs * stepsPerEpoch;',
       'const order = run.rng.permutation(train.n);',
       'let lossSum = 0;',
       'let seen = 0;',
-      'for (const b of rt.batches(train, schedule.batchSize, { ...BATCH_OPTIONS, order })) {',
-      '  const lr = rt.learningRate(SCHEDULE, run.step, schedule.epoch, schedule.stepsPerEpoch, schedule.baseLr, schedule.totalSteps);',
+      'for (const b of rt.batches(train, at.batchSize, { ...BATCH_OPTIONS, order })) {',
+      '  const lr = rt.learningRate(planned.schedule, run.step - phaseStep0, at.epoch - planned.phaseStart, stepsPerEpoch, planned.lr, phaseSteps);',
       '  const batch = toBatch(b);',
-      `  const loss = trainStep(run.params, run.state, batch, lr${rngArg});`,
+      `  const loss = planned.step(run.params, run.state, batch, lr${rngArg});`,
       '  disposeBatch(b, batch);',
-      '  rt.checkFinite(loss, `the training loss at epoch ${schedule.epoch + 1}, step ${run.step + 1}`);',
+      '  rt.checkFinite(loss, `the training loss at epoch ${at.epoch + 1}, step ${run.step + 1}`);',
       '  run.step += 1;',
       '  lossSum += loss * b.size;',
       '  seen += b.size;',
       '  progress.step(b.size, loss);',
       '  if (TRACE_TENSORS) process.stderr.write(`tensors after step ${run.step}: ${tf.memory().numTensors} (loss ${loss})\\n`);',
-      '  if (schedule.maxSteps !== null && run.step >= schedule.maxSteps) break;',
+      '  if (at.maxSteps !== null && run.step >= at.maxSteps) break;',
       '}',
       'return lossSum / Math.max(1, seen);',
     ],
@@ -71,7 +99,7 @@ function emitTrainEpoch(sf: SourceFile, ctx: EmitContext): void {
 }
 
 function emitTrain(sf: SourceFile, ctx: EmitContext): void {
-  const rngArg = ctx.plan.usesRng ? ', run.rng' : '';
+  const rngArg = ctx.usesRng ? ', run.rng' : '';
   func(sf, {
     name: 'train',
     isAsync: true,
@@ -83,11 +111,17 @@ function emitTrain(sf: SourceFile, ctx: EmitContext): void {
       "const batchSize = flags.batch === 'all' ? data.train.n : flags.batch;",
       'const stepsPerEpoch = rt.batchCount(data.train.n, batchSize);',
       'for (let epoch = run.epoch; epoch < epochs.length; epoch++) {',
-      '  const { phase, lr: baseLr } = epochs[epoch]!;',
-      '  if (phase !== \'\' && (epoch === 0 || epochs[epoch - 1]!.phase !== phase)) progress.log(`phase ${phase}`);',
+      '  const planned = epochs[epoch]!;',
+      '  if (planned.phase !== \'\' && epoch === planned.phaseStart) {',
+      '    progress.log(`phase ${planned.phase}`);',
+      '    // Each phase starts with a fresh optimizer: its own moments and update count.',
+      '    if (epoch > 0) {',
+      '      disposeOptimizerState(run.state);',
+      '      run.state = initOptimizerState(run.params);',
+      '    }',
+      '  }',
       '  progress.startEpoch(epoch + 1, epochs.length, stepsPerEpoch);',
-      '  const schedule = { epoch, baseLr, batchSize, stepsPerEpoch, totalSteps: epochs.length * stepsPerEpoch, maxSteps: flags.maxSteps };',
-      '  const trainLoss = trainEpoch(run, data.train, schedule, progress);',
+      '  const trainLoss = trainEpoch(run, data.train, { epoch, planned, batchSize, stepsPerEpoch, maxSteps: flags.maxSteps }, progress);',
       '  const summary: Record<string, number> = { loss: trainLoss };',
       '  let monitored = trainLoss;',
       '  if (data.validation !== null) {',
@@ -116,11 +150,11 @@ function emitTrain(sf: SourceFile, ctx: EmitContext): void {
 }
 
 function emitReport(sf: SourceFile, ctx: EmitContext): void {
-  const rngArg = ctx.plan.usesRng ? ', rng' : '';
+  const rngArg = ctx.usesRng ? ', rng' : '';
   func(sf, {
     name: 'report',
     doc: 'Prints the final test metrics and, for classifiers, the confusion matrix.',
-    params: [['params', 'Params'], ['test', 'rt.Dataset'], ['batchSize', 'number'], ...(ctx.plan.usesRng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
+    params: [['params', 'Params'], ['test', 'rt.Dataset'], ['batchSize', 'number'], ...(ctx.usesRng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
     returns: 'void',
     body: [
       `const result = evaluate(params, test, batchSize${rngArg});`,
@@ -131,7 +165,7 @@ function emitReport(sf: SourceFile, ctx: EmitContext): void {
 }
 
 function emitMain(sf: SourceFile, ctx: EmitContext): void {
-  const rngArg = ctx.plan.usesRng ? ', run.rng' : '';
+  const rngArg = ctx.usesRng ? ', run.rng' : '';
   func(sf, {
     name: 'main',
     isAsync: true,
@@ -158,6 +192,7 @@ function emitMain(sf: SourceFile, ctx: EmitContext): void {
       '  progress.log(`resuming from ${flags.checkpointDir} after epoch ${run.epoch} (step ${run.step})`);',
       '} else {',
       '  const params = initParams(rng);',
+      ...(ctx.model.initFrom !== null ? ['  await loadInitialParams(params);', '  progress.log(`initialised from ${INIT_FROM.path}`);'] : []),
       '  run = { params, state: initOptimizerState(params), rng, epoch: 0, step: 0, bestLoss: Infinity, staleEpochs: 0 };',
       '}',
       'await train(run, data, flags, progress);',

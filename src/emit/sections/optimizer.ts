@@ -3,7 +3,7 @@
 // per-parameter lr_scale folded into per-group scalars uploaded once a step.
 import type { SourceFile } from 'ts-morph';
 import type { ParamInfo } from '../../ir/types.js';
-import type { EmitContext } from '../context.js';
+import type { EmitContext, StepVariant } from '../context.js';
 import { constant, func, record, section } from '../build.js';
 import { literal, numberLiteral, type Plain } from '../literal.js';
 import { optimizerHyper, optimizerTemplate, weightDecay, type OptimizerTemplate } from './optimizers.js';
@@ -30,7 +30,7 @@ export function emitOptimizer(sf: SourceFile, ctx: EmitContext): void {
   emitStepScalars(sf, ctx, t);
   emitRule(sf, ctx, t);
   if (ctx.model.optimizer.clipNorm !== null) emitClipping(sf);
-  emitApplyUpdate(sf, ctx, t);
+  for (const v of ctx.variants) emitApplyUpdate(sf, ctx, t, v);
 }
 
 function emitState(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
@@ -46,6 +46,13 @@ function emitState(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void
   }
   body.push('};');
   func(sf, { name: 'initOptimizerState', doc: 'Fresh optimizer state for `params`.', params: [['params', 'Params']], returns: 'OptimizerState', body });
+  func(sf, {
+    name: 'disposeOptimizerState',
+    doc: 'Frees the state tensors (when a new phase starts a fresh optimizer).',
+    params: [['state', 'OptimizerState']],
+    returns: 'void',
+    body: t.slots.length === 0 ? ['void state; // sgd keeps no tensors'] : [`tf.dispose([${t.slots.map((s) => `...Object.values(state.${s.name})`).join(', ')}]);`],
+  });
   const slotNames = t.slots.map((s) => s.name);
   constant(sf, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
 }
@@ -87,14 +94,16 @@ function emitRule(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void 
 }
 
 function emitClipping(sf: SourceFile): void {
-  func(sf, {
+  sf.addFunction({
     name: 'clipByGlobalNorm',
-    doc: 'Rescales the gradients so their global L2 norm is at most `OPTIMIZER.clipNorm`, on the device (no read-back).',
-    params: [['grads', 'Grads']],
-    returns: 'Grads',
-    body: [
+    docs: ['Rescales the gradients so their global L2 norm is at most `OPTIMIZER.clipNorm`, on the device (no read-back).'],
+    typeParameters: [{ name: 'G', constraint: 'Record<string, tf.Tensor>' }],
+    parameters: [{ name: 'grads', type: 'G' }],
+    returnType: 'G',
+    statements: [
+      'const names = Object.keys(grads) as (keyof G)[];',
       'const squaredNorms: tf.Tensor[] = [];',
-      'for (const name of TRAINABLE) {',
+      'for (const name of names) {',
       '  const squared = tf.square(grads[name]);',
       '  squaredNorms.push(tf.sum(squared));',
       '  squared.dispose();',
@@ -104,16 +113,16 @@ function emitClipping(sf: SourceFile): void {
       '// factor = clip / max(norm, clip): 1 when the norm is already small enough.',
       'const bounded = tf.maximum(norm, K.clipNorm);',
       'const factor = tf.div(K.clipNorm, bounded);',
-      'const clipped = {} as Grads;',
-      'for (const name of TRAINABLE) clipped[name] = tf.mul(grads[name], factor);',
+      'const clipped = {} as G;',
+      'for (const name of names) clipped[name] = tf.mul(grads[name], factor) as G[keyof G];',
       'tf.dispose([...squaredNorms, total, norm, bounded, factor, ...Object.values(grads)]);',
       'return clipped;',
     ],
   });
 }
 
-function emitApplyUpdate(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
-  const groups = parameterGroups(ctx.trainable);
+function emitApplyUpdate(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate, v: StepVariant): void {
+  const groups = parameterGroups(ctx.trainable.filter((p) => v.trainable.includes(p.name)));
   const usesDecay = t.stepScalars.some((s) => /\bdecay\b/.test(s.expr));
   const usesT = t.stepScalars.some((s) => /\bt\b/.test(s.expr));
   const body: string[] = ['state.step += 1;'];
@@ -130,10 +139,11 @@ function emitApplyUpdate(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate)
   }
   if (groups.length === 1) body.push(`tf.dispose(Object.values(${groupName(0)}));`);
   else if (groups.length > 1) body.push(`tf.dispose([${groups.map((_, i) => `...Object.values(${groupName(i)})`).join(', ')}]);`);
+  const which = v.suffix === '' ? 'every trainable parameter' : `the parameters of \`backward${v.suffix}\``;
   func(sf, {
-    name: 'applyUpdate',
-    doc: 'Applies one update to every trainable parameter with learning rate `lr`; consumes `grads`.',
-    params: [['params', 'Params'], ['state', 'OptimizerState'], ['grads', 'Grads'], ['lr', 'number']],
+    name: `applyUpdate${v.suffix}`,
+    doc: `Applies one update to ${which} with learning rate \`lr\`; consumes \`grads\`.`,
+    params: [['params', 'Params'], ['state', 'OptimizerState'], ['grads', `Grads${v.suffix}`], ['lr', 'number']],
     returns: 'void',
     body,
   });

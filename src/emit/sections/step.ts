@@ -2,7 +2,8 @@
 // read back once. No tidy: the memory plan disposes every tensor explicitly.
 import type { SourceFile } from 'ts-morph';
 import type { EmitContext } from '../context.js';
-import { func, section } from '../build.js';
+import { alias, func, section } from '../build.js';
+import { phaseList } from './forward.js';
 
 export function emitTrainStep(sf: SourceFile, ctx: EmitContext): void {
   section(sf, 'Training step');
@@ -13,19 +14,25 @@ export function emitTrainStep(sf: SourceFile, ctx: EmitContext): void {
     returns: 'number',
     body: ['return t.dataSync()[0]!;'],
   });
-  const rng = ctx.plan.usesRng;
-  func(sf, {
-    name: 'trainStep',
-    doc: 'Trains on one batch with learning rate `lr` and returns its loss. Tensors live exactly as long as the step needs them.',
-    params: [['params', 'Params'], ['state', 'OptimizerState'], ['batch', 'Batch'], ['lr', 'number'], ...(rng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
-    returns: 'number',
-    body: [
-      `const fwd = forward(params, batch, true${rng ? ', rng' : ''});`,
-      'const grads = backward(params, batch, fwd);',
-      'const loss = readScalar(fwd.loss);',
-      'tf.dispose([fwd.loss, fwd.prediction]);',
-      'applyUpdate(params, state, grads, lr);',
-      'return loss;',
-    ],
-  });
+  const rng = ctx.usesRng;
+  const params: [string, string][] = [['params', 'Params'], ['state', 'OptimizerState'], ['batch', 'Batch'], ['lr', 'number']];
+  if (rng) params.push(['rng', 'rt.Rng']);
+  alias(sf, 'StepFn', `(${params.map(([n, t]) => `${n}: ${t}`).join(', ')}) => number`, 'A training step: updates `params` and `state` in place, returns the batch loss.');
+  for (const v of ctx.variants) {
+    const which = v.suffix === '' ? '' : ` (${phaseList(v)})`;
+    func(sf, {
+      name: `trainStep${v.suffix}`,
+      doc: `Trains on one batch with learning rate \`lr\` and returns its loss${which}. Tensors live exactly as long as the step needs them.`,
+      params,
+      returns: 'number',
+      body: [
+        `const fwd = forward${v.suffix}(params, batch, true${rng ? ', rng' : ''});`,
+        `const grads = backward${v.suffix}(params, batch, fwd);`,
+        'const loss = readScalar(fwd.loss);',
+        'tf.dispose([fwd.loss, fwd.prediction]);',
+        `applyUpdate${v.suffix}(params, state, grads, lr);`,
+        'return loss;',
+      ],
+    });
+  }
 }
