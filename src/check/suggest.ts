@@ -30,7 +30,19 @@ export function closest(name: string, candidates: Iterable<string>): string | nu
       bestDistance = dist;
     }
   }
-  return bestDistance <= limit ? best : null;
+  if (bestDistance <= limit) return best;
+  return wordMatch(name, candidates);
+}
+
+/** Not a typo but a near miss in wording: `dense_layer` → `dense`, `glorot` → `glorot_normal`. */
+function wordMatch(name: string, candidates: Iterable<string>): string | null {
+  const words = name.toLowerCase().split('_').filter((w) => w.length >= 3);
+  const sorted = [...candidates].sort();
+  return (
+    sorted.find((c) => words.includes(c.toLowerCase())) ??
+    sorted.find((c) => name.length >= 3 && c.toLowerCase().startsWith(name.toLowerCase())) ??
+    null
+  );
 }
 
 /** `{ hint: "did you mean `x`?" }`, or a list of the options when few and none is close. */

@@ -67,3 +67,11 @@ describe('names', () => {
     expect(closest('zzzzzz', ['dense', 'relu'])).toBeNull();
   });
 });
+
+describe('near-miss wording', () => {
+  it('suggests a known name contained in, or extending, the unknown one', () => {
+    expect(closest('dense_layer', ['conv2d', 'dense'])).toBe('dense');
+    expect(closest('glorot', ['glorot_uniform', 'he_normal'])).toBe('glorot_uniform');
+    expect(closest('my_thing', ['dense'])).toBeNull();
+  });
+});
