@@ -179,3 +179,24 @@ loss = cross_entropy(logits, y)
     expect(r.codes).toEqual(['NNC3020']);
   });
 });
+
+describe('more shape and dtype errors', () => {
+  it('dense on integer features', () => {
+    const r = check(mlp({ inputs: 'input x: i32[8]\ntarget y: class(3)' }));
+    expect(r.text).toContain('spec.nn:5:13: error NNC3022: dense expects a float input, got i32[batch, 8] from `x` (line 2)');
+    expect(r.text).toContain('hint: class labels are not features; use embedding(…) for token ids');
+  });
+
+  it('reshape to a size that does not fit', () => {
+    const r = check(mlp({ net: '  q = reshape(x, [3, 3])\n  logits = dense(flatten(q), 3)' }));
+    expect(r.text).toContain('error NNC3020: reshape: cannot reshape f32[batch, 8] from `x` to [batch, 3, 3]');
+    expect(r.text).toContain('hint: the non-batch sizes must multiply to 8');
+    const ok = checkOk(mlp({ net: '  q = reshape(x, [2, -1])\n  logits = dense(flatten(q), 3)' }));
+    expect(formatType(ok.forward.graph.nodes[ok.forward.outputs['q']!]!.type)).toBe('f32[batch, 2, 4]');
+  });
+
+  it('softmax along an axis the value does not have', () => {
+    const r = check(mlp({ net: '  s = softmax(x, axis: 2)\n  logits = dense(s, 3)' }));
+    expect(r.text).toContain('error NNC3024: softmax: axis 2 is out of range for f32[batch, 8] from `x` (line 2)');
+  });
+});
