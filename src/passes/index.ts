@@ -3,6 +3,7 @@
 // another: a fold makes `x * 1`, a simplification makes a duplicate).
 import type { TrainingGraph } from '../ir/types.js';
 import { printTrainingGraph } from '../ir/print.js';
+import { verifyForwardGraph } from '../ir/verify.js';
 import { eliminateCommonSubexpressions } from './cse.js';
 import { eliminateDeadCode } from './dce.js';
 import { foldConstants } from './fold.js';
@@ -30,15 +31,23 @@ export interface OptimizeOptions {
   passes?: readonly PassName[];
   /** Upper bound on rounds (default 10); the pipeline normally settles in 2–3. */
   maxRounds?: number;
+  /** Run the IR verifier after every pass and throw, naming the pass, on the first problem (for tests and debugging). */
+  verify?: boolean;
 }
 
 export function optimize(g: TrainingGraph, opts: OptimizeOptions = {}): TrainingGraph {
-  const passes = (opts.passes ?? (['simplify', 'fold', 'cse', 'dce'] as const)).map((name) => PASSES[name]);
+  const names = opts.passes ?? (['simplify', 'fold', 'cse', 'dce'] as const);
   const maxRounds = opts.maxRounds ?? 10;
   let current = g;
   let text = printTrainingGraph(current);
   for (let round = 0; round < maxRounds; round++) {
-    for (const pass of passes) current = pass(current);
+    for (const name of names) {
+      current = PASSES[name](current);
+      if (opts.verify) {
+        const problems = verifyForwardGraph(current);
+        if (problems.length > 0) throw new Error(`internal: the ${name} pass produced an invalid graph:\n  ${problems.join('\n  ')}`);
+      }
+    }
     const next = printTrainingGraph(current);
     if (next === text) break;
     text = next;

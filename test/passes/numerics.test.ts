@@ -45,7 +45,7 @@ function randomLeaves(g: ForwardGraph, batch: number, seed: number): Map<string,
 
 function expectSameResults(forward: ForwardGraph): void {
   const raw = differentiate(forward, new DiagnosticSink());
-  const optimized = optimize(raw);
+  const optimized = optimize(raw, { verify: true });
   expect(verifyForwardGraph(optimized)).toEqual([]);
   const leaves = randomLeaves(forward, 5, 11);
   const before = evaluate(raw, leaves);
