@@ -103,8 +103,9 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
   if (sink.errorCount > errorsBefore || loss === null || !optimizer || !schedule || data === 'error' || !train || !phases || init === 'error') return null;
   const outs: Record<string, ValueId> = {};
   for (const [k, v] of outputs) outs[k] = v.id;
+  // `prediction` is the last binding, unless the net names one itself.
   const last = [...outputs.values()].pop();
-  if (last) outs['prediction'] = last.id;
+  if (last && !outputs.has('prediction')) outs['prediction'] = last.id;
   return {
     name,
     file: spec.file,

@@ -66,3 +66,17 @@ loss = cross_entropy(logits, digit)
     expect(r.text).toContain('error NNC3017: dropout: `rate` must be a number in [0, 1), got 1');
   });
 });
+
+describe('outputs', () => {
+  it('maps every net binding and `prediction` to its node', () => {
+    const m = checkOk(mlp());
+    expect(Object.keys(m.forward.outputs)).toEqual(['h', 'logits', 'prediction']);
+    expect(m.forward.outputs['prediction']).toBe(m.forward.outputs['logits']);
+  });
+
+  it('keeps a binding the user named `prediction`', () => {
+    const m = checkOk(mlp({ net: '  h = dense(x, 4)\n  prediction = softmax(h)\n  logits = dense(h, 3)', loss: 'cross_entropy(logits, y) + 0 * mean(prediction)' }));
+    expect(m.forward.outputs['prediction']).not.toBe(m.forward.outputs['logits']);
+    expect(m.forward.graph.nodes[m.forward.outputs['prediction']!]!.op).toBe('softmax');
+  });
+});
