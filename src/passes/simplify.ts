@@ -34,7 +34,28 @@ interface UseCounts {
   of(newId: ValueId): number;
 }
 
+const ELEMENTWISE_BINARY = new Set(['add', 'sub', 'mul', 'div']);
+
+/**
+ * An explicit broadcast feeding an elementwise binary op is redundant when the
+ * other operand already has the result's shape: the op broadcasts by itself.
+ */
+function dropExplicitBroadcast(n: Node, out: GraphWriter): Decision {
+  if (!ELEMENTWISE_BINARY.has(n.op)) return undefined;
+  for (const k of [0, 1]) {
+    const b = out.node(n.inputs[k]!);
+    const other = out.node(n.inputs[1 - k]!);
+    if ((b.op !== 'broadcast' && b.op !== 'broadcast_like') || !sameType(other.type, n.type)) continue;
+    const inputs = n.inputs.slice();
+    inputs[k] = b.inputs[0]!;
+    return out.add(n.op, inputs, n.attrs, n.origin);
+  }
+  return undefined;
+}
+
 function simplifyNode(n: Node, out: GraphWriter, uses: UseCounts): Decision {
+  const direct = dropExplicitBroadcast(n, out);
+  if (direct !== undefined) return direct;
   const input = (k: number) => out.node(n.inputs[k]!);
   /** Input k, when n is its only reader (so rewriting it leaves no duplicate work). */
   const solely = (k: number) => (uses.of(n.inputs[k]!) === 1 ? input(k) : null);

@@ -74,6 +74,7 @@ describe('passes preserve results', () => {
     v = op('matmul', [v, op('transpose', [w], { perm: [1, 0] })]);
     v = op('mul', [v, op('mul', [s, op('div', [c(1), c(4)])])]);
     v = op('tanh', [op('neg', [op('neg', [v])])]);
+    v = op('add', [v, op('broadcast_like', [op('sigmoid', [s]), v])]);
     const t = op('matmul', [op('transpose', [v]), op('sigmoid', [x])]);
     const loss = op('mean', [op('square', [op('sub', [op('reshape', [op('reshape', [t], { shape: [9] })], { shape: [3, 3] }), c(0)])])]);
     expectSameResults(f.finish(loss, { t }));

@@ -177,6 +177,35 @@ describe('algebraic simplification', () => {
     );
   });
 
+  it('drops an explicit broadcast into an elementwise op that broadcasts by itself', () => {
+    const f = new Fixture();
+    const x = f.input('x', ['batch', 3]);
+    const s = f.param('s', []);
+    const r = f.param('r', [1, 3]);
+    const op = (kind: Parameters<typeof f.g.add>[0], inputs: number[], attrs = {}) => f.g.add(kind, inputs, attrs, fwd(null));
+    const a = op('mul', [op('broadcast_like', [s, x]), x]);
+    const b = op('add', [a, op('broadcast_like', [r, x])]);
+    // s broadcast to [2, 3] plus a [3] vector: without the broadcast the sum would be [3]. Kept.
+    const kept = op('add', [op('broadcast', [s], { shape: [2, 3] }), op('reshape', [r], { shape: [3] })]);
+    const loss = op('add', [op('sum', [b]), op('sum', [kept])]);
+    const after = checked(optimize(training(f, loss)));
+    expect(nodesText(after)).toBe(
+      lines(
+        '%0 = input() {name: "x"} : f32[batch, 3]',
+        '%1 = param() {name: "s"} : f32[]',
+        '%2 = param() {name: "r"} : f32[1, 3]',
+        '%3 = mul(%1, %0) : f32[batch, 3]',
+        '%4 = add(%3, %2) : f32[batch, 3]',
+        '%5 = broadcast(%1) {shape: [2, 3]} : f32[2, 3]',
+        '%6 = reshape(%2) {shape: [3]} : f32[3]',
+        '%7 = add(%5, %6) : f32[2, 3]',
+        '%8 = sum(%4) : f32[]',
+        '%9 = sum(%7) : f32[]',
+        '%10 = add(%8, %9) : f32[]',
+      ),
+    );
+  });
+
   it('leaves an identity alone when it would change the type', () => {
     // s (f32[]) + 0 (f32[]) is fine; but sum over kept size-1 axes of [batch, 3] is not an identity.
     const f = new Fixture();
