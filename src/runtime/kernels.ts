@@ -3,9 +3,12 @@
 // copied next to each generated program, so it imports only tfjs (and the
 // runtime's own Rng type). Every helper returns ONE new tensor and
 // disposes its temporaries itself, so callers can dispose results at their
-// last use without wrapping steps in tf.tidy.
+// last use without wrapping steps in tf.tidy. On tfjs-node some helpers run
+// one raw TensorFlow kernel instead (kernels-native.ts); on backends with
+// flawed or missing kernels they fall back to exact versions (probed once).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng.js';
+import * as native from './kernels-native.js';
 
 /** Computes f over temporaries, then disposes them (the result is kept). */
 function withTemps(f: (keep: <T extends tf.Tensor>(t: T) => T) => tf.Tensor): tf.Tensor {
@@ -20,16 +23,22 @@ function withTemps(f: (keep: <T extends tf.Tensor>(t: T) => T) => tf.Tensor): tf
 
 /** dy * [y > 0], from relu's output y ≥ 0: sign(y) is exactly the 0/1 mask (and cheaper than tf.step). */
 export function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb) return native.reluGrad(nb, dy, y);
   return withTemps((t) => tf.mul(dy, t(tf.sign(y))));
 }
 
 /** dy * y * (1 - y) written as dy * (y - y²): no scalar upload. */
 export function sigmoidGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb) return native.sigmoidGrad(nb, dy, y);
   return withTemps((t) => tf.mul(dy, t(tf.sub(y, t(tf.square(y))))));
 }
 
 /** dy * (1 - y²) written as dy - dy * y²: no scalar upload. */
 export function tanhGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb) return native.tanhGrad(nb, dy, y);
   return withTemps((t) => tf.sub(dy, t(tf.mul(dy, t(tf.square(y))))));
 }
 
@@ -51,6 +60,8 @@ export function oneHot(labels: tf.Tensor, depth: number): tf.Tensor {
 
 /** Per-example cross-entropy of integer labels: logsumexp(logits) - logits[label]. */
 export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb) return native.sparseSoftmaxCrossEntropy(nb, logits, labels, 0);
   const classes = logits.shape[logits.rank - 1]!;
   return withTemps((t) => {
     const picked = t(tf.sum(t(tf.mul(logits, t(oneHot(labels, classes)))), -1));
@@ -60,6 +71,8 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Te
 
 /** (softmax(logits) - onehot(labels)) * dy[:, None]. */
 export function softmaxCrossEntropyGrad(logits: tf.Tensor, labels: tf.Tensor, dy: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb) return withTemps((t) => tf.mul(t(native.sparseSoftmaxCrossEntropy(nb, logits, labels, 1)), t(tf.reshape(dy, [-1, 1]))));
   const classes = logits.shape[logits.rank - 1]!;
   return withTemps((t) => {
     const diff = t(tf.sub(t(tf.softmax(logits)), t(oneHot(labels, classes))));

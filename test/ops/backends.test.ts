@@ -1,6 +1,8 @@
 // Every lowering (forward and backward kernels, via the VJP rules) gives the
-// same numbers on the wasm backend as on cpu: the portable target really is
-// portable, including the helpers' fallbacks for kernels wasm lacks.
+// same numbers on wasm and on tfjs-node (when installed) as on cpu: the
+// portable target really is portable, including the helpers' fallbacks for
+// kernels wasm lacks or gets wrong, and the raw TensorFlow kernels the helpers
+// use on tfjs-node.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +12,7 @@ import { instantiate } from '../../src/ir/shapes.js';
 import type { Dim, DType, ValueId } from '../../src/ir/types.js';
 import { Rng } from '../../src/runtime/rng.js';
 import { FORWARD, reverseSweep } from './harness.js';
+import { nativeBackend } from '../../src/runtime/kernels-native.js';
 
 interface Case {
   name: string;
@@ -76,21 +79,46 @@ function run(c: Case, backend: string): number[][] {
   return values;
 }
 
-describe('wasm computes what cpu computes', () => {
-  beforeAll(async () => void (await tf.setBackend('cpu')));
-  afterAll(async () => void (await tf.setBackend('cpu')));
-  for (const c of cases) {
-    it(c.name, async () => {
-      await tf.setBackend('cpu');
-      const onCpu = run(c, 'cpu');
-      await tf.setBackend('wasm');
-      const onWasm = run(c, 'wasm');
-      expect(onWasm.length).toBe(onCpu.length);
-      onCpu.forEach((values, k) => {
-        const scale = Math.max(1, ...values.map(Math.abs));
-        const err = Math.max(...values.map((v, i) => Math.abs(v - onWasm[k]![i]!)));
-        expect(err / scale).toBeLessThan(1e-4);
-      });
-    });
+/** tfjs-node is an optional dependency: its backend is compared when it loads. */
+async function loadNative(): Promise<boolean> {
+  try {
+    await import('@tensorflow/tfjs-node');
+    return tf.findBackend('tensorflow') !== null;
+  } catch {
+    return false;
   }
+}
+const hasNative = await loadNative();
+
+for (const backend of ['wasm', 'tensorflow']) {
+  describe.skipIf(backend === 'tensorflow' && !hasNative)(`${backend} computes what cpu computes`, () => {
+    beforeAll(async () => void (await tf.setBackend('cpu')));
+    afterAll(async () => void (await tf.setBackend('cpu')));
+    for (const c of cases) {
+      it(c.name, async () => {
+        await tf.setBackend('cpu');
+        const onCpu = run(c, 'cpu');
+        await tf.setBackend(backend);
+        const there = run(c, backend);
+        expect(there.length).toBe(onCpu.length);
+        onCpu.forEach((values, k) => {
+          const scale = Math.max(1, ...values.map(Math.abs));
+          const err = Math.max(...values.map((v, i) => Math.abs(v - there[k]![i]!)));
+          expect(err / scale).toBeLessThan(1e-4);
+        });
+      });
+    }
+  });
+}
+
+describe.skipIf(!hasNative)('raw TensorFlow kernels on tfjs-node', () => {
+  afterAll(async () => void (await tf.setBackend('cpu')));
+  it('are found on the tensorflow backend only', async () => {
+    await tf.setBackend('tensorflow');
+    expect(nativeBackend()).not.toBeNull();
+    await tf.setBackend('wasm');
+    expect(nativeBackend()).toBeNull();
+    await tf.setBackend('cpu');
+    expect(nativeBackend()).toBeNull();
+  });
 });
