@@ -7,7 +7,7 @@ import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { Attrs, GraphInput, InitSpec, ParamInfo, TensorType, ValueId } from '../ir/types.js';
 import type { OpKind } from '../ops/kinds.js';
 import { GraphBuilder } from '../ir/builder.js';
-import { editDistance, formatFrom, formatNumber, formatType } from './format.js';
+import { closest, formatFrom, formatNumber, formatType } from './format.js';
 import { exprText } from './exprText.js';
 import { Env } from './env.js';
 import type { TensorValue, Value } from './values.js';
@@ -277,15 +277,7 @@ function stripOpPrefix(error: string, op: string): string {
   return error.startsWith(`${op}: `) ? error.slice(op.length + 2) : error;
 }
 
-function didYouMeanParam(name: string, names: string[]): string | undefined {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const n of names) {
-    const d = editDistance(n, name);
-    if (d < bestD) {
-      bestD = d;
-      best = n;
-    }
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(name.length / 3)) ? `did you mean \`${best}\`?` : undefined;
+function didYouMeanParam(name: string, names: readonly string[]): string | undefined {
+  const best = closest(name, names);
+  return best === null ? undefined : `did you mean \`${best}\`?`;
 }

@@ -3,7 +3,7 @@
 // `target y: f32[…]` → regression. The batch axis is implicit.
 import type { Arg, InputDecl } from '../syntax/ast.js';
 import type { Dim, TensorType } from '../ir/types.js';
-import type { Expander, TargetInfo } from './expander.js';
+import type { Expander } from './expander.js';
 import { didYouMean, formatNumber } from './format.js';
 import type { TensorValue } from './values.js';
 
@@ -51,10 +51,6 @@ export function declareInput(ex: Expander, decl: InputDecl): TensorValue | null 
       ex.sink.report('NNC3019', `unknown type \`${typeName}\``, t.name.span, { hint: didYouMean(typeName, TYPE_NAMES) ?? `types: f32[…], i32[…], class(N), binary` });
       return null;
   }
-}
-
-export function targetInfo(ex: Expander, v: TensorValue): TargetInfo | undefined {
-  return ex.targets.get(v.id);
 }
 
 function staticDims(ex: Expander, decl: InputDecl): Dim[] | null {
