@@ -22,6 +22,21 @@ export class NnParser extends CstParser {
     return alts;
   }
 
+  /** Whether the next tokens unmistakably begin a statement (`net {`, `init from`, `input x:` …). */
+  private startsStatement(): boolean {
+    const [a, b, c] = [this.LA(1).tokenType, this.LA(2).tokenType, this.LA(3).tokenType];
+    switch (a) {
+      case T.Net: case T.Data: case T.Train: case T.Phases: return b === T.LCurly;
+      case T.Init: return b === T.From;
+      case T.Use: return b === T.StringLiteral;
+      case T.Input: case T.Target: return c === T.Colon;
+      case T.Def: return c === T.LParen;
+      case T.Replace: return c === T.Equals;
+      case T.Model: case T.Freeze: case T.Unfreeze: case T.LrScale: case T.DecayScale: return b !== T.Dot && b !== T.Comma && b !== T.Colon;
+      default: return false;
+    }
+  }
+
   constructor(messages?: IParserErrorMessageProvider) {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full', ...(messages ? { errorMessageProvider: messages } : {}) });
     this.performSelfAnalysis();
@@ -223,6 +238,8 @@ export class NnParser extends CstParser {
   patternSegment = this.RULE('patternSegment', () => {
     this.OR(this.cached(12, () => [
       {
+        // `freeze` at the end of a line must not swallow the next statement's keyword (`phases {`).
+        GATE: () => !this.startsStatement(),
         ALT: () => {
           this.SUBRULE(this.name);
           this.OPTION(() => this.CONSUME(T.Star));

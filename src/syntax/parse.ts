@@ -93,6 +93,7 @@ function reportParseError(e: IRecognitionException, tokens: IToken[], text: stri
 }
 
 function parseHint(e: IRecognitionException, opener: IToken | undefined): { hint?: string } {
+  if (opener && e.message.startsWith('expected `,` or')) return { hint: 'separate arguments and list items with `,`' };
   if (opener) return { hint: `add the missing ${describeToken({ ...opener, image: T.CLOSER_OF.get(opener.tokenType)?.LABEL?.replace(/`/g, '') ?? '' })}` };
   if (e.message.startsWith('expected `=`') && e.token.tokenType === T.Colon) return { hint: 'statements bind with `=`; `:` is for named arguments and keys' };
   if (e.message.startsWith('expected `:`') && e.token.tokenType === T.Equals) return { hint: 'named arguments and keys use `:`, e.g. `dense(x, 10, activation: relu)`' };

@@ -64,6 +64,11 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     if (o.expected === T.RCurly || o.expected === T.RParen || o.expected === T.RBracket) {
       const opener = this.openBracket(o.actual, o.expected);
       if (opener) this.openers.set(o.actual, opener);
+      // `dense(x 10)`: a value on the same line where `,` or `)` must come — most likely a missing comma.
+      // On the next line it is more likely the `)` that is missing.
+      const sameLine = !isEof(o.previous) && o.previous.endLine === o.actual.startLine;
+      const missingComma = (o.expected === T.RParen || o.expected === T.RBracket) && sameLine && startsValue(o.actual);
+      if (opener && missingComma) return `expected \`,\` or ${label(o.expected)} to close ${this.openerText(opener)} opened at line ${opener.startLine}, found ${found}`;
       if (opener) return `expected ${label(o.expected)} to close ${this.openerText(opener)} opened at line ${opener.startLine}, found ${found}`;
     }
     return `expected ${label(o.expected)}${context(o.ruleName)}, found ${found}`;
@@ -77,10 +82,14 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     return `expected a statement, found ${describeToken(t)}`;
   }
 
-  buildNoViableAltMessage(o: { actual: IToken[]; ruleName: string }): string {
+  buildNoViableAltMessage(o: { actual: IToken[]; previous: IToken; ruleName: string }): string {
     const found = describeToken(o.actual[0]);
     switch (o.ruleName) {
       case 'statement':
+        // `loss cross_entropy(…)`: a name that is not a statement keyword can only start `name = …`.
+        if (o.actual[0]?.tokenType === T.Identifier && o.actual[1] && o.actual[1].tokenType !== T.Equals) {
+          return `expected \`=\` after \`${clip(o.actual[0].image)}\` (a setting is \`name = value\`), found ${describeToken(o.actual[1])}`;
+        }
         return `expected a statement (\`model\`, \`input\`, \`net { … }\`, \`loss = …\`, …), found ${found}`;
       case 'name':
         return `expected a name, found ${found}`;
@@ -90,6 +99,9 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
       case 'patternSegment':
         return `expected a parameter name or glob (e.g. \`h\`, \`encoder.*\`), found ${found}`;
       case 'entry':
+        if (o.previous && !isEof(o.previous) && (o.previous.tokenType === T.NumberLiteral || startsValue(o.previous)) && o.previous.tokenType !== T.LCurly && o.previous.tokenType !== T.Comma) {
+          return `expected \`:\` after the key \`${clip(o.previous.image)}\`, found ${found}`;
+        }
         return `expected a key (a name or a number) of \`key: value\`, found ${found}`;
       default:
         return `unexpected ${found}${context(o.ruleName)}`;
@@ -131,6 +143,11 @@ export class SyntaxMessages implements IParserErrorMessageProvider {
     }
     return `\`${opener.image}\``;
   }
+}
+
+function startsValue(t: IToken): boolean {
+  if (isEof(t)) return false;
+  return [T.NumberLiteral, T.StringLiteral, T.LParen, T.LBracket, T.LCurly, T.Minus].includes(t.tokenType) || T.AnyName.categoryMatchesMap?.[t.tokenTypeIdx] === true || t.tokenType === T.Identifier;
 }
 
 function findLastIndex<X>(xs: X[], f: (x: X) => boolean): number {
