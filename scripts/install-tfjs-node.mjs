@@ -18,7 +18,7 @@
 // It never fails the surrounding `npm ci`: on any problem it prints one line
 // saying trainers fall back to wasm, and exits 0.
 //
-// Env: NNC_SKIP_TFJS_NODE=1 skips everything; TF_WHEEL=<path> uses that wheel;
+// Env: NNC_SKIP_TFJS_NODE=1 (or `npm ci --omit=optional`) skips everything; TF_WHEEL=<path> uses that wheel;
 //      NNC_CACHE_DIR overrides the cache (default ~/.cache/nnc/tfjs-node).
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -52,6 +52,10 @@ async function main() {
     return;
   }
   if (process.env[GUARD]) return; // we are the nested `npm install` started below
+  if (/(^|[\s,])optional($|[\s,])/.test(process.env.npm_config_omit || '')) {
+    log('skipped (optional dependencies omitted); trainers will use the wasm backend');
+    return;
+  }
   const before = smokeTest();
   if (before.ok) {
     log(`already working (${before.detail})`);

@@ -16,7 +16,7 @@ function install(project: string, env: Record<string, string>) {
     cwd: project,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, NNC_TFJS_NODE_INSTALLING: '', NNC_SKIP_TFJS_NODE: '', ...env },
+    env: { ...process.env, NNC_TFJS_NODE_INSTALLING: '', NNC_SKIP_TFJS_NODE: '', npm_config_omit: '', ...env },
   });
   return { status: r.status, out: r.stdout + r.stderr };
 }
@@ -44,6 +44,11 @@ describe('scripts/install-tfjs-node.mjs', () => {
     const r = install(bareProject(), { NNC_SKIP_TFJS_NODE: '1' });
     expect(r.status).toBe(0);
     expect(r.out).toBe('[nnc tfjs-node] skipped (NNC_SKIP_TFJS_NODE=1); trainers will use the wasm backend\n');
+  });
+
+  it('respects `npm ci --omit=optional`', () => {
+    const r = install(bareProject(), { npm_config_omit: 'dev optional' });
+    expect(r).toEqual({ status: 0, out: '[nnc tfjs-node] skipped (optional dependencies omitted); trainers will use the wasm backend\n' });
   });
 
   it('does nothing inside its own nested npm install', () => {
