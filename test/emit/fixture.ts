@@ -112,8 +112,8 @@ export function tinyModel(opts: FixtureOptions = {}): { model: CheckedModel; tg:
   return { model, tg };
 }
 
-/** Three well-separated Gaussian blobs in 4-D, as CSV text with a header (seeded, deterministic). */
-export function blobsCsv(rowsPerClass: number, seed = 42): string {
+/** `classes` (≤ 3) well-separated Gaussian blobs in 4-D, as CSV text with a header (seeded, deterministic). */
+export function blobsCsv(rowsPerClass: number, seed = 42, classes = 3): string {
   let s = seed >>> 0;
   const rand = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -127,7 +127,7 @@ export function blobsCsv(rowsPerClass: number, seed = 42): string {
   ];
   const lines = ['a,b,c,d,label'];
   for (let i = 0; i < rowsPerClass; i++) {
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < classes; c++) {
       const row = centers[c]!.map((m) => (m + 0.5 * gauss()).toFixed(4));
       lines.push([...row, String(c)].join(','));
     }
@@ -161,4 +161,40 @@ export function tinyPhasedModel(): { model: CheckedModel; tg: TrainingGraph; pha
     ],
   };
   return { model, tg: headOnly.tg, phaseGraphs: [headOnly.tg, all.tg] };
+}
+
+/**
+ * A binary classifier: one logit per example, sigmoid cross-entropy against a
+ * `binary` (f32) target — the float-target and thresholded-prediction paths.
+ */
+export function tinyBinaryModel(): { model: CheckedModel; tg: TrainingGraph } {
+  const g = new GraphBuilder();
+  const x = g.add('input', [], { name: 'features', dtype: 'f32', shape: ['batch', 4] }, origin(2, 'features'));
+  const y = g.add('input', [], { name: 'label', dtype: 'f32', shape: ['batch'] }, origin(3, 'label'));
+  const w = g.add('param', [], { name: 'score.weight', dtype: 'f32', shape: [4, 1] }, origin(5, 'score'));
+  const b = g.add('param', [], { name: 'score.bias', dtype: 'f32', shape: [1] }, origin(5, 'score'));
+  const o5 = origin(5, 'score');
+  const column = g.add('add', [g.add('matmul', [x, w], {}, o5), b], {}, o5);
+  const score = g.add('reshape', [column], { shape: ['batch'] }, o5);
+  const o9 = origin(9, 'loss');
+  const loss = g.add('mean', [g.add('sigmoid_cross_entropy', [score, y], {}, o9)], { axes: null, keepDims: false }, o9);
+  const params: ParamInfo[] = [
+    { name: 'score.weight', id: w, type: g.type(w), init: { kind: 'glorot_uniform', fanIn: 4, fanOut: 1 }, trainable: true, lrScale: 1, decayScale: 1, span: span(5) },
+    { name: 'score.bias', id: b, type: g.type(b), init: { kind: 'zeros', fanIn: 4, fanOut: 1 }, trainable: true, lrScale: 1, decayScale: 1, span: span(5) },
+  ];
+  const forward: ForwardGraph = {
+    graph: g.build(),
+    inputs: [
+      { name: 'features', id: x, type: g.type(x), role: 'input' },
+      { name: 'label', id: y, type: g.type(y), role: 'target' },
+    ],
+    params,
+    loss,
+    outputs: { score, prediction: score },
+  };
+  const sink = new DiagnosticSink();
+  const tg = differentiate(forward, sink);
+  if (sink.hasErrors) throw new Error(sink.items.map((d) => d.message).join('\n'));
+  const base = tinyModel({ dropout: false }).model;
+  return { model: { ...base, name: 'tiny_binary', forward, classes: 2, optimizer: { kind: 'sgd', lr: 0.5, hyper: {}, clipNorm: null } }, tg };
 }

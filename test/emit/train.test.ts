@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { emitTrainer } from '../../src/emit/index.js';
 import { readRuntimeFiles } from '../../src/emit/runtime-files.js';
 import type { OptimizerConfig } from '../../src/check/model.js';
-import { SOURCE, blobsCsv, tinyModel, tinyPhasedModel, type FixtureOptions } from './fixture.js';
+import { SOURCE, blobsCsv, tinyBinaryModel, tinyModel, tinyPhasedModel, type FixtureOptions } from './fixture.js';
 import { writeEmitted } from './harness.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -118,5 +118,17 @@ describe('the emitted trainer', () => {
     expect(tuned.status, tuned.stderr).toBe(0);
     expect(tuned.stdout + tuned.stderr).toContain(`initialised from ${pretrained}`);
     expect(Number(tuned.steps.get(1)!.loss)).toBeLessThan(Number(base.steps.get(1)!.loss) * 0.5);
+  });
+
+  it('binary: a float target and a thresholded logit (sgd, full batch)', () => {
+    const { model, tg } = tinyBinaryModel();
+    const dir = writeEmitted('run/binary', emitTrainer(model, tg, { specPath: 'specs/tiny.nn', compilerVersion: '0.1.0', sourceText: SOURCE, runtimeFiles: RUNTIME }));
+    writeFileSync(join(dir, 'blobs.csv'), blobsCsv(100, 7, 2));
+    const r = run(dir, ['--epochs', '30', '--batch', 'all', '--checkpoint-dir', join(dir, 'ckpt')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.steps.size).toBe(30);
+    expect(r.steps.get(30)!.tensors).toBe(r.steps.get(10)!.tensors);
+    expect(Number(r.steps.get(30)!.loss)).toBeLessThan(Number(r.steps.get(1)!.loss) * 0.5);
+    expect(Number(/^test: .*accuracy (\S+)/m.exec(r.stdout)?.[1])).toBeGreaterThanOrEqual(0.9);
   });
 });

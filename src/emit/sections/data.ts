@@ -2,7 +2,7 @@
 // evaluation pass (loss, metrics, confusion matrix) over a whole dataset.
 import type { SourceFile } from 'ts-morph';
 import type { GraphInput } from '../../ir/types.js';
-import type { EmitContext } from '../context.js';
+import { typeText, type EmitContext } from '../context.js';
 import { constant, func, record, section } from '../build.js';
 import { literal } from '../literal.js';
 
@@ -17,11 +17,12 @@ export function modelIo(ctx: EmitContext): { input: GraphInput; target: GraphInp
   }
   const target = targets[0]!;
   const last = target.type.shape[target.type.shape.length - 1];
+  const classes = ctx.model.classes;
   const feed: TargetFeed =
     target.type.dtype === 'i32'
       ? { kind: 'labels' }
-      : target.type.shape.length === 2 && typeof last === 'number'
-        ? { kind: 'oneHot', classes: last }
+      : target.type.shape.length === 2 && classes !== null && classes > 1 && last === classes
+        ? { kind: 'oneHot', classes }
         : { kind: 'float' };
   return { input: inputs[0]!, target, feed };
 }
@@ -35,13 +36,25 @@ export function emitData(sf: SourceFile, ctx: EmitContext): void {
   constant(sf, 'INPUT_SHAPE', literal(featureShape), `The shape of one \`${input.name}\` example (without the batch axis).`, 'readonly number[]');
   const options = feed.kind === 'oneHot' ? `{ oneHot: ${feed.classes} }` : '{}';
   constant(sf, 'BATCH_OPTIONS', options, feed.kind === 'oneHot' ? 'Targets are fed as one-hot rows.' : 'Targets are fed as class indices.', 'rt.BatchOptions');
-  const targetExpr = feed.kind === 'float' ? "tf.cast(b.y, 'float32')" : 'b.y';
+  const column = feed.kind === 'float' && target.type.shape.length === 2;
+  const body =
+    feed.kind !== 'float'
+      ? [`return { ${inputField}: b.x, ${targetField}: b.y };`]
+      : column
+        ? [
+            "const labels = tf.cast(b.y, 'float32');",
+            `// The target is a column: ${typeText(target.type)}.`,
+            'const column = tf.reshape(labels, [-1, 1]);',
+            'labels.dispose();',
+            `return { ${inputField}: b.x, ${targetField}: column };`,
+          ]
+        : [`return { ${inputField}: b.x, ${targetField}: tf.cast(b.y, 'float32') };`];
   func(sf, {
     name: 'toBatch',
     doc: `Binds a runtime batch to the model's inputs: \`${input.name}\` ← features, \`${target.name}\` ← targets.`,
     params: [['b', 'rt.Batch']],
     returns: 'Batch',
-    body: [`return { ${inputField}: b.x, ${targetField}: ${targetExpr} };`],
+    body,
   });
   func(sf, {
     name: 'disposeBatch',
