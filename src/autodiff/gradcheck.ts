@@ -47,7 +47,7 @@ export interface GradcheckRow {
 /** Below this, a gradient's scale is treated as zero and errors are absolute. */
 const TINY = 1e-6;
 
-/** The class count for integer labels `id`: from the op that consumes them. */
+/** The range [0, n) of integer labels or ids `id`: from the op that consumes them. */
 export function classCount(tg: TrainingGraph, id: ValueId, explicit: number | undefined): number {
   if (explicit !== undefined) return explicit;
   for (const n of tg.graph.nodes) {
@@ -57,6 +57,11 @@ export function classCount(tg: TrainingGraph, id: ValueId, explicit: number | un
       if (typeof c === 'number') return c;
     }
     if (n.op === 'one_hot' && typeof n.attrs['depth'] === 'number') return n.attrs['depth'];
+    // Token ids index an embedding table: any row of it.
+    if (n.op === 'gather' && n.inputs[1] === id) {
+      const rows = tg.graph.nodes[n.inputs[0]!]!.type.shape[0];
+      if (typeof rows === 'number') return rows;
+    }
   }
   return 2;
 }

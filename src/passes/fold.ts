@@ -20,6 +20,9 @@ const UNARY: Partial<Record<OpKind, (x: number, n: Node) => number>> = {
   sigmoid,
   tanh: Math.tanh,
   step: (x) => (x > 0 ? 1 : 0),
+  abs: Math.abs,
+  sign: Math.sign,
+  cast: (x) => x, // f32 → f32 only: the inputs and the result are checked to be f32
   // On a scalar these change nothing.
   reshape: (x) => x,
   broadcast: (x) => x,

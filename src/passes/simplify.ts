@@ -104,6 +104,8 @@ function simplifyNode(n: Node, out: GraphWriter, uses: UseCounts): Decision {
       }
       return undefined;
     }
+    case 'cast':
+      return passThrough(0);
     case 'broadcast':
       return sameShape(input(0).type.shape, n.type.shape) ? n.inputs[0] : undefined;
     case 'transpose': {

@@ -6,7 +6,7 @@ import { DiagnosticSink } from '../../src/diagnostics/diagnostic.js';
 import { GraphBuilder } from '../../src/ir/builder.js';
 import type { TrainingGraph } from '../../src/ir/types.js';
 import { optimize } from '../../src/passes/index.js';
-import { mlp } from './fixtures.js';
+import { Fixture, fwd, mlp } from './fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -24,6 +24,36 @@ describe('gradcheck', () => {
       for (const r of rows) expect(r.pass).toBe(true);
     });
   }
+
+  it('passes on a small CNN with pooling, a shared filter (fan-in) and an embedding', async () => {
+    const f = new Fixture();
+    const img = f.input('img', ['batch', 6, 6, 2]);
+    const tokens = f.input('tokens', ['batch', 3], 'i32');
+    const y = f.input('y', ['batch'], 'i32', 'target');
+    const k = f.param('c.filter', [3, 3, 2, 2], true, 3);
+    const cb = f.param('c.bias', [2], true, 3);
+    const table = f.param('e.table', [11, 4], true, 4);
+    const w1 = f.param('out.weight', [8, 5], true, 5);
+    const w2 = f.param('out.emb_weight', [4, 5], true, 5);
+    const g = f.g;
+    const o = (label: string, line: number) => fwd(label, line);
+    // The filter is used twice: on the image, then on its own output (fan-in into k).
+    const conv = g.add('conv2d', [img, k], { padding: 'same' }, o('c', 3));
+    const c1 = g.add('relu', [g.add('add', [conv, cb], {}, o('c', 3))], {}, o('c', 3));
+    const c2 = g.add('tanh', [g.add('conv2d', [c1, k], { padding: 'same' }, o('c2', 3))], {}, o('c2', 3));
+    const pooled = g.add('max_pool', [c2], { size: 3, strides: 3 }, o('p', 3)); // [batch, 2, 2, 2]
+    const flat = g.add('reshape', [pooled], { shape: ['batch', 8] }, o('p', 3));
+    const emb = g.add('mean', [g.add('gather', [table, tokens], {}, o('e', 4))], { axes: [1] }, o('e', 4)); // [batch, 4]
+    const logits = g.add('add', [g.add('matmul', [flat, w1], {}, o('out', 5)), g.add('matmul', [emb, w2], {}, o('out', 5))], {}, o('out', 5));
+    const loss = g.add('mean', [g.add('softmax_cross_entropy', [logits, y], {}, o('loss', 6))], {}, o('loss', 6));
+    const tg = optimize(differentiate(f.finish(loss), new DiagnosticSink()), { verify: true });
+    const rows = await gradcheck(tg, { seed: 4, batch: 3, samples: 4 });
+    expect(rows.map((r) => r.param)).toEqual(['c.filter', 'c.bias', 'e.table', 'out.weight', 'out.emb_weight']);
+    for (const r of rows) {
+      expect(r.pass, formatGradcheckTable(rows)).toBe(true);
+      expect(r.fdChecked, formatGradcheckTable(rows)).toBeGreaterThan(0);
+    }
+  });
 
   it('fails a parameter whose compiled gradient is wrong, and only that one', async () => {
     const tg = optimize(differentiate(mlp(), new DiagnosticSink()));
