@@ -19,6 +19,8 @@ import { readSchedule } from './recipe/schedule.js';
 import { readTrain } from './recipe/train.js';
 import { applyFreezes, applyScales } from './training-rules.js';
 import { withUses, type ResolveUse } from './use.js';
+import { didYouMean } from './format.js';
+import { SETTINGS } from './signatures.js';
 
 export type { CheckedModel } from './model.js';
 
@@ -169,6 +171,10 @@ function settingsOf(stmts: readonly Statement[], sink: DiagnosticSink): Map<stri
   const out = new Map<string, Setting>();
   for (const s of stmts) {
     if (s.kind !== 'setting') continue;
+    if (!(SETTINGS as readonly string[]).includes(s.key.name)) {
+      sink.report('NNC2002', `unknown setting \`${s.key.name}\``, s.key.span, { hint: didYouMean(s.key.name, SETTINGS) ?? `settings: ${SETTINGS.join(', ')}` });
+      continue;
+    }
     const prior = out.get(s.key.name);
     if (prior) sink.report('NNC3012', `\`${s.key.name}\` is given twice`, s.span, { related: [{ message: 'first given here', span: prior.span }] });
     else out.set(s.key.name, s);

@@ -100,6 +100,12 @@ describe('recipe errors', () => {
     expect(r.text).toContain('error NNC3007: metric `accuracy` needs a class or binary target; this model does regression');
   });
 
+  it('an unknown setting, even without the name checker', () => {
+    const r = checkUnnamed(mlp({ extra: 'optimiser = adam' }));
+    expect(r.text).toContain("spec.nn:9:1: error NNC2002: unknown setting `optimiser`");
+    expect(r.text).toContain('hint: did you mean `optimizer`?');
+  });
+
   it('a missing loss or net', () => {
     const noLoss = checkUnnamed('model m\ninput x: f32[8]\ntarget y: class(3)\nnet {\n  logits = dense(x, 3)\n}\n');
     expect(noLoss.model).toBeNull();
