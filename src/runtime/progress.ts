@@ -35,6 +35,7 @@ export class Progress {
   private lossSum = 0;
   private lossCount = 0;
   private started = 0;
+  private lastStep = 0;
   private lastDraw = -Infinity;
   private barShown = false;
 
@@ -56,6 +57,7 @@ export class Progress {
     this.lossSum = 0;
     this.lossCount = 0;
     this.started = this.now();
+    this.lastStep = this.started;
     this.lastDraw = -Infinity;
   }
 
@@ -67,21 +69,25 @@ export class Progress {
       this.lossSum += loss;
       this.lossCount++;
     }
-    if (this.quiet || !this.bar) return;
     const t = this.now();
+    this.lastStep = t;
+    if (this.quiet || !this.bar) return;
     if (t - this.lastDraw < REDRAW_MS && this.done < this.steps) return;
     this.lastDraw = t;
     this.stream.write(`\r${this.barLine(t)}\x1b[K`);
     this.barShown = true;
   }
 
-  /** Ends the epoch: prints `epoch 3/10  loss 0.1234  val_accuracy 0.9712  (2.1s, 25600 ex/s)`. */
+  /**
+   * Ends the epoch: prints `epoch 3/10  loss 0.1234  val_accuracy 0.9712  (2.1s, 25600 ex/s)`:
+   * the whole epoch's time (validation included) and the training throughput (up to the last step).
+   */
   endEpoch(summary: Record<string, number>): void {
     const seconds = Math.max(1e-9, (this.now() - this.started) / 1000);
     const values = Object.entries(summary)
       .map(([k, v]) => `${k} ${formatNumber(v)}`)
       .join('  ');
-    const rate = Math.round(this.examples / seconds);
+    const rate = Math.round(this.examples / Math.max(1e-9, (this.lastStep - this.started) / 1000));
     this.write(`${this.prefix()}  ${values}  (${seconds.toFixed(1)}s, ${rate} ex/s)`);
   }
 

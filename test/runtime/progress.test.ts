@@ -21,8 +21,9 @@ describe('Progress', () => {
     for (let i = 0; i < 4; i++) p.step(32, 0.5);
     p.endEpoch({ loss: 0.5, val_accuracy: 0.97123 });
     p.log('done');
-    // without a bar the clock is read only at start (250 ms) and end (500 ms): 0.25 s for 128 examples
-    expect(out).toEqual(['epoch  1/10  loss 0.5000  val_accuracy 0.9712  (0.3s, 512 ex/s)\n', 'done\n']);
+    // clock: start 250 ms, steps at 500…1250 ms, end (after validation) 1500 ms:
+    // the epoch took 1.25 s, training 128 examples took 1 s
+    expect(out).toEqual(['epoch  1/10  loss 0.5000  val_accuracy 0.9712  (1.3s, 128 ex/s)\n', 'done\n']);
   });
 
   it('draws a bar with steps, running loss, throughput and ETA on a TTY, then replaces it', () => {
