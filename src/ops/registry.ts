@@ -41,6 +41,10 @@ import { sign } from './sign.js';
 import { cast } from './cast.js';
 import { argmax } from './argmax.js';
 import { gather } from './gather.js';
+import { slice } from './slice.js';
+import { pad } from './pad.js';
+import { concat } from './concat.js';
+import { max, maxGrad } from './max.js';
 import { conv2d } from './conv2d.js';
 import { conv2dBackpropFilter, conv2dBackpropInput } from './conv2d_backprop.js';
 import { avgPool, maxPool } from './pool.js';
@@ -76,9 +80,14 @@ export const OPS = {
   transpose,
   broadcast,
   broadcast_like: broadcastLike,
+  slice,
+  pad,
+  concat,
   sum,
   mean,
   inv_count: invCount,
+  max,
+  max_grad: maxGrad,
   argmax,
   conv2d,
   conv2d_backprop_input: conv2dBackpropInput,

@@ -313,3 +313,13 @@ function samePadding(size: number, out: number, k: number, stride: number): [num
   const total = Math.max((out - 1) * stride + k - size, 0);
   return [Math.floor(total / 2), total - Math.floor(total / 2)];
 }
+
+/** Gradient of a max over `axes` (normalised): dy shared equally among the maxima. */
+export function maxGrad(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, axes: number[]): tf.Tensor {
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return withTemps((t) => {
+    const hits = t(tf.cast(t(tf.equal(x, t(tf.reshape(y, kept)))), 'float32'));
+    const share = t(tf.div(t(tf.reshape(dy, kept)), t(tf.sum(hits, axes, true))));
+    return tf.mul(hits, share);
+  });
+}

@@ -44,6 +44,12 @@ const cases: Case[] = [
       const s = op(g, 'mean', [op(g, 'sigmoid_cross_entropy', [d, op(g, 'sigmoid', [t!])])]);
       return op(g, 'add', [op(g, 'add', [s, op(g, 'mean', [op(g, 'mse', [d, t!])])]), op(g, 'l2', [x!])]);
     } },
+  { name: 'slice, pad, concat, max', inputs: [{ shape: ['batch', 6] }],
+    build: (g, [x]) => {
+      const a = op(g, 'slice', [x!], { begin: [0, 1], size: ['batch', 3] });
+      const b = op(g, 'pad', [op(g, 'slice', [x!], { begin: [0, 4], size: ['batch', 2] })], { paddings: [0, 0, 1, 0] });
+      return op(g, 'max', [op(g, 'concat', [a, b, x!], { axis: 1 })], { axes: [1] });
+    } },
   { name: 'embedding', inputs: [{ shape: [7, 3] }, { shape: ['batch', 4], dtype: 'i32', labels: 7 }],
     build: (g, [table, ids]) => op(g, 'mean', [op(g, 'gather', [table!, ids!])], { axes: [1] }) },
   { name: 'conv block', inputs: [{ shape: ['batch', 7, 7, 2] }, { shape: [3, 3, 2, 4] }, { shape: [2, 2, 4, 3] }],

@@ -49,6 +49,10 @@ describe('lowered expressions read like hand-written tfjs', () => {
     ['conv2d', [['batch', 28, 28, 1], [3, 3, 1, 32]], { padding: 'same' }, ['image', 'w'], "tf.conv2d(image, w, [1, 1], 'same')"],
     ['conv2d_backprop_input', [['batch', 14, 14, 8], [3, 3, 1, 8]], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, ['dy', 'w'], "tf.conv2dTranspose(dy, w, [dy.shape[0], 28, 28, 1], [2, 2], 'same')"],
     ['max_pool', [['batch', 28, 28, 32]], { size: 2, strides: 2 }, ['c'], "tf.maxPool(c, [2, 2], [2, 2], 'valid')"],
+    ['slice', [['batch', 256]], { begin: [0, 64], size: ['batch', 64] }, ['z'], 'tf.slice(z, [0, 64], [-1, 64])'],
+    ['pad', [['batch', 3]], { paddings: [0, 0, 1, 2] }, ['x'], 'tf.pad(x, [[0, 0], [1, 2]])'],
+    ['concat', [['batch', 2], ['batch', 3]], {}, ['a', 'b'], 'tf.concat([a, b], 1)'],
+    ['max', [['batch', 10]], { axes: [1] }, ['x'], 'tf.max(x, [1])'],
     ['one_hot', [['batch']], { depth: 10 }, ['digit'], 'rt.oneHot(digit, 10)', ['i32']],
     ['softmax_cross_entropy', [['batch', 10], ['batch']], {}, ['logits', 'digit'], 'rt.softmaxCrossEntropy(logits, digit)', ['f32', 'i32']],
   ];
@@ -91,6 +95,10 @@ describe('backward-only kernels and non-differentiable ops', () => {
     const labels = tf.tensor1d([2, 0, 1], 'int32');
     const d = tf.tensor1d([1, 0.5, -2]);
     close(run1('softmax_cross_entropy_grad', [logits, labels, d]), tf.mul(tf.sub(tf.softmax(logits), tf.oneHot(labels, 3).toFloat()), d.reshape([3, 1])));
+  });
+  it('max_grad shares dy equally among tied maxima', () => {
+    const x = tf.tensor2d([[1, 3, 3], [5, 0, -1]]);
+    close(run1('max_grad', [tf.tensor1d([1, 2]), x, tf.tensor1d([3, 5])], { axes: [1] }), [0, 0.5, 0.5, 2, 0, 0]);
   });
   it('step is 1 above zero and 0 at or below it', () => {
     close(run1('step', [tf.tensor2d([[-1, 0, 2]])]), [0, 0, 1]);

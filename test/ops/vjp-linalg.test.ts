@@ -117,3 +117,40 @@ describe('embeddings', () => {
     });
   });
 });
+
+describe('slicing and joining', () => {
+  it('slice f32[batch, 6] → [batch, 2] at column 3', () => {
+    expectGood({ inputs: [{ shape: ['batch', 6] }], build: single('slice', { begin: [0, 3], size: ['batch', 2] }), reference: ([x]) => tf.slice(x!, [0, 3], [-1, 2]), batch: 5 });
+  });
+  it('slice f32[4, 5, 3] in the middle of every axis', () => {
+    expectGood({ inputs: [{ shape: [4, 5, 3] }], build: single('slice', { begin: [1, 2, 0], size: [2, 3, 2] }), reference: ([x]) => tf.slice(x!, [1, 2, 0], [2, 3, 2]) });
+  });
+  it('pad f32[batch, 3] by (1, 2) columns', () => {
+    expectGood({ inputs: [{ shape: ['batch', 3] }], build: single('pad', { paddings: [0, 0, 1, 2] }), reference: ([x]) => tf.pad(x!, [[0, 0], [1, 2]]) });
+  });
+  it('concat of three parts along the last axis', () => {
+    expectGood({
+      inputs: [{ shape: ['batch', 2] }, { shape: ['batch', 1] }, { shape: ['batch', 3] }],
+      build: single('concat', { axis: 1 }),
+      reference: (xs) => tf.concat(xs, 1),
+      batch: 5,
+    });
+  });
+  it('concat along the first axis', () => {
+    expectGood({ inputs: [{ shape: [2, 3] }, { shape: [1, 3] }], build: single('concat', { axis: 0 }), reference: (xs) => tf.concat(xs, 0) });
+  });
+});
+
+describe('max', () => {
+  const cases: [Record<string, unknown>, (string | number)[], number[] | undefined, boolean][] = [
+    [{ axes: [1] }, ['batch', 4], [1], false],
+    [{ axes: [0] }, ['batch', 3], [0], false],
+    [{}, ['batch', 3], undefined, false],
+    [{ axes: [1, 2], keepDims: true }, ['batch', 2, 3], [1, 2], true],
+  ];
+  cases.forEach(([attrs, shape, axes, keep], k) => {
+    it(`max ${JSON.stringify(attrs)} of f32[${shape}]`, () => {
+      expectGood({ inputs: [{ shape, gen: 'distinct' }], build: single('max', attrs), reference: ([x]) => tf.max(x!, axes, keep), batch: k % 2 ? 5 : 3 });
+    });
+  });
+});
