@@ -28,7 +28,7 @@ function excerpt(span: NonNullable<Diagnostic['span']>, sources: Sources): strin
   const lines = text.split('\n');
   const raw = lines[span.line - 1];
   if (raw === undefined) return [];
-  const line = raw.replace(/\r$/, '').replace(/\t/g, ' ');
+  const line = visible(raw.replace(/\r$/, '').replace(/\t/g, ' '));
   const shown = line.length > 200 ? line.slice(0, 200) + '…' : line;
   const gutter = String(span.line);
   const pad = ' '.repeat(gutter.length);
@@ -36,4 +36,9 @@ function excerpt(span: NonNullable<Diagnostic['span']>, sources: Sources): strin
   const width = Math.max(1, Math.min(span.length, shown.length - col));
   const mark = '^' + '~'.repeat(width - 1);
   return [`${pad} |`, `${gutter} | ${shown}`, `${pad} | ${' '.repeat(col)}${mark}`];
+}
+
+/** Control characters shown as their Unicode "control pictures" (one column each, so carets still line up). */
+function visible(line: string): string {
+  return line.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\u007f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
 }

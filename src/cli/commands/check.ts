@@ -27,9 +27,11 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
   const summaries: string[] = [];
   for (const path of args.positional) {
     const src = sources.readArgument(path);
-    const before = sink.errorCount;
-    const compiled = compileSource(src, sink, { readSource: sources.readUsed });
-    if (compiled && sink.errorCount === before) summaries.push(`${src.file}: ok — ${modelSummary(compiled.model)}`);
+    // One sink per file: a stage stops on its own file's errors, not on an earlier file's.
+    const fileSink = new DiagnosticSink();
+    const compiled = compileSource(src, fileSink, { readSource: sources.readUsed });
+    sink.items.push(...fileSink.items);
+    if (compiled) summaries.push(`${src.file}: ok — ${modelSummary(compiled.model)}`);
   }
   printDiagnostics(sink, sources, json);
   if (!json) for (const s of summaries) process.stdout.write(s + '\n');
