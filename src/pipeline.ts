@@ -33,12 +33,19 @@ export interface Compiled {
 
 /** text → Spec → CheckedModel → TrainingGraph → optimised TrainingGraph; null where a stage reported errors. */
 export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: PipelineOptions = {}): Compiled | null {
-  const spec = frontEnd(src.text, src.file, sink);
-  if (spec === null || sink.hasErrors) return null;
+  // Each used file is read and checked once, however many stages ask for it.
+  const usedSpecs = new Map<string, Spec | null>();
   const resolveUse = (path: string, fromFile: string): Spec | null => {
-    const used = opts.readSource?.(path, fromFile) ?? null;
-    return used === null ? null : frontEnd(used.text, used.file, sink);
+    const key = `${fromFile}\0${path}`;
+    if (!usedSpecs.has(key)) {
+      usedSpecs.set(key, null); // a cycle reads as "not found" here; checkModel reports it
+      const used = opts.readSource?.(path, fromFile) ?? null;
+      usedSpecs.set(key, used === null ? null : frontEnd(used.text, used.file, sink, { resolveUse }));
+    }
+    return usedSpecs.get(key)!;
   };
+  const spec = frontEnd(src.text, src.file, sink, { resolveUse });
+  if (spec === null || sink.hasErrors) return null;
   const model = checkModel(spec, sink, { resolveUse });
   if (model === null || sink.hasErrors) return null;
   const raw = differentiate(model.forward, sink);

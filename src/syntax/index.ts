@@ -16,7 +16,12 @@ export { checkNames } from '../check/names.js';
  * The checked AST, or null when the spec has errors (all of them reported to `sink`).
  * Syntax errors stop before name checks: a half-parsed file would only add follow-on noise.
  */
-export function frontEnd(text: string, file: string, sink: DiagnosticSink, options: NameCheckOptions = {}): Spec | null {
+export interface FrontEndOptions extends NameCheckOptions {
+  /** Reads the spec a `use "…"` names, so names it defines count as defined here. */
+  resolveUse?: (path: string, fromFile: string) => Spec | null;
+}
+
+export function frontEnd(text: string, file: string, sink: DiagnosticSink, options: FrontEndOptions = {}): Spec | null {
   const errorsBefore = sink.errorCount;
   let spec: Spec | null;
   if (file.toLowerCase().endsWith('.json')) {
@@ -27,6 +32,11 @@ export function frontEnd(text: string, file: string, sink: DiagnosticSink, optio
     spec = validateSpec(parsed, sink);
   }
   if (spec === null) return null;
-  checkNames(spec, sink, options);
+  const { resolveUse, ...nameOptions } = options;
+  if (resolveUse) {
+    const used = spec.statements.flatMap((st) => (st.kind === 'use' ? [resolveUse(st.path.value, file)] : []));
+    nameOptions.imported = [...(nameOptions.imported ?? []), ...used.filter((u): u is Spec => u !== null)];
+  }
+  checkNames(spec, sink, nameOptions);
   return sink.errorCount > errorsBefore ? null : spec;
 }
