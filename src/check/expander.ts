@@ -40,6 +40,7 @@ export interface TargetInfo {
   span: Span;
 }
 
+
 export const MAX_DEF_DEPTH = 32;
 
 export class Expander {
@@ -47,6 +48,10 @@ export class Expander {
   readonly params: ParamInfo[] = [];
   readonly inputs: GraphInput[] = [];
   readonly targets = new Map<ValueId, TargetInfo>();
+  /** Values of bindings swapped by `replace` (a new head may redefine an inherited class count). */
+  readonly replaced = new Set<ValueId>();
+  /** Targets declared in a `use`d spec rather than the one being checked. */
+  readonly inheritedTargets = new Set<ValueId>();
   /** The def calls being expanded, outermost first (for "called here" notes). */
   private readonly calls: { def: string; text: string; span: Span }[] = [];
   /** Defs already reported as recursive (said once, not at every call). */

@@ -54,6 +54,7 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
     }
     const v = declareInput(ex, s);
     env.bind(s.name.name, v ?? 'poisoned');
+    if (v && s.span.file !== spec.file) ex.inheritedTargets.add(v.id);
     if (v && s.kind === 'target') {
       env.bind(s.name.name, { forbidden: `\`${s.name.name}\` is a target: the net cannot read it`, hint: 'targets are compared with predictions in `loss = …`' });
     }

@@ -70,6 +70,7 @@ export function expandNet(ex: Expander, net: NetBlock, replaces: readonly Replac
       continue;
     }
     const t: TensorValue = { ...v, name, span: binding.span };
+    if (replaced) ex.replaced.add(t.id);
     scope.bind(name, t);
     outputs.set(name, t);
   }

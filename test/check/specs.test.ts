@@ -34,6 +34,8 @@ function checkFile(file: string) {
 const EXPECTED: Record<string, number> = {
   'digits.nn': 64 * 64 + 64 + 64 * 10 + 10,
   'mnist-mlp.nn': 784 * 256 + 256 + 256 * 10 + 10,
+  // The MNIST MLP with a 5-way head.
+  'mnist-finetune.nn': 784 * 256 + 256 + 256 * 5 + 5,
 };
 
 describe('specs/*.nn', () => {

@@ -44,10 +44,16 @@ lr_scale logits: 10
     expect(m.initFrom).toMatchObject({ path: 'checkpoints/base', fresh: ['logits.weight', 'logits.bias'], map: [], allowUnmatched: [] });
   });
 
-  it('says so when the replaced head no longer fits the inherited target', () => {
-    const r = check('model tuned\nuse "base.nn"\nreplace logits = dense(hd, 5)\n', { 'base.nn': BASE });
+  it('lets a replaced head define the class count of an inherited target (the DESIGN example)', () => {
+    const m = checkOk('model tuned\nuse "base.nn"\nreplace logits = dense(hd, 5)\nfreeze h\n', { 'base.nn': BASE });
+    expect(m.classes).toBe(5);
+    expect(m.forward.params.filter((p) => !p.trainable).map((p) => p.name)).toEqual(['h.weight', 'h.bias']);
+  });
+
+  it('but not of a target the spec declares itself', () => {
+    const r = check('model tuned\nuse "base.nn"\ntarget y: class(10)\nreplace logits = dense(hd, 5)\n', { 'base.nn': BASE });
     expect(r.codes).toEqual(['NNC3020']);
-    expect(r.text).toContain('base.nn:9:22: error NNC3020: cross_entropy: logits have 5 classes but `y` is class(10): got f32[batch, 5] from `logits` (spec.nn:3)');
+    expect(r.text).toContain('base.nn:9:22: error NNC3020: cross_entropy: logits have 5 classes but `y` is class(10): got f32[batch, 5] from `logits` (spec.nn:4)');
     expect(r.text).toContain('hint: make the last layer produce 10 units, e.g. dense(…, 10), or declare `target y: class(5)`');
   });
 
