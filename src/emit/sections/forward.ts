@@ -25,19 +25,27 @@ export function emitForwardVariant(sf: SourceFile, ctx: EmitContext, v: StepVari
   record(sf, `Forward${v.suffix}`, `What \`forward${v.suffix}\` hands on. The caller owns \`loss\` and \`prediction\`; \`backward${v.suffix}\` disposes the rest.`, [
     { name: 'loss', type: 'tf.Tensor', doc: 'The scalar training loss.' },
     { name: 'prediction', type: 'tf.Tensor', doc: `The net's output, ${typeText(prediction.type)}.` },
-    ...plan.saved.map((name) => ({ name, type: 'tf.Tensor' })),
+    ...plan.saved.map((name) => ({ name, type: 'tf.Tensor', doc: savedDoc(v, name) })),
   ]);
   const params: [string, string][] = [['params', 'Params'], ['batch', 'Batch'], ['training', 'boolean']];
   if (ctx.usesRng) params.push(['rng', 'rt.Rng']);
   const fields = [`loss: ${plan.loss}`, `prediction: ${plan.prediction}`, ...plan.saved];
   const purpose = v.suffix === '' ? 'The forward pass' : `The forward pass of ${phaseList(v)}: the same values, keeping what \`backward${v.suffix}\` reads`;
+  const training = ctx.usesRng ? ' (`training` switches dropout on; masks draw from `rng`).' : ' (`training` changes nothing: the net has no dropout).';
   func(sf, {
     name: `forward${v.suffix}`,
-    doc: `${purpose} (\`training\` switches dropout on).${ctx.usesRng ? ' Stochastic ops draw from `rng`.' : ''}`,
+    doc: `${purpose}${training}`,
     params,
     returns: `Forward${v.suffix}`,
     body: [...statementsWithSource(ctx, v, plan.forward, ''), `return { ${fields.join(', ')} };`],
   });
+}
+
+/** `relu output, line 16: read by backward`. */
+function savedDoc(v: StepVariant, name: string): string {
+  const s = v.plan.forward.find((f) => f.name === name)!;
+  const line = s.node.origin.span ? `, line ${s.node.origin.span.line}` : '';
+  return `${s.node.op}${line}: read by \`backward${v.suffix}\`.`;
 }
 
 /** "phase 2" / "phases 2, 3". */
