@@ -60,13 +60,24 @@ function neededNodes(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, wante
   return needed;
 }
 
-function verifyResult(node: Node, result: tf.Tensor, created: number): void {
-  const where = `%${node.id} = ${node.op} → ${formatType(node.type)}`;
-  if (created !== 1) throw new Error(`${where}: lowering left ${created} new tensors, expected exactly 1`);
+/**
+ * The node's contract: one new tensor (checked by the caller), the promised
+ * dtype and static sizes, and each symbol (e.g. `batch`) one size throughout
+ * the run, fed values included.
+ */
+function verifyType(node: Node, result: tf.Tensor, symbols: Map<string, number>): void {
   const dtype = node.type.dtype === 'f32' ? 'float32' : 'int32';
   const shapeOk =
-    result.rank === node.type.shape.length && node.type.shape.every((d, i) => typeof d !== 'number' || d === result.shape[i]);
-  if (result.dtype !== dtype || !shapeOk) throw new Error(`${where}: lowering produced ${result.dtype}[${result.shape.join(', ')}]`);
+    result.rank === node.type.shape.length &&
+    node.type.shape.every((d, i) => {
+      if (typeof d === 'number') return d === result.shape[i];
+      const seen = symbols.get(d);
+      if (seen === undefined) symbols.set(d, result.shape[i]!);
+      return seen === undefined || seen === result.shape[i];
+    });
+  if (result.dtype !== dtype || !shapeOk) {
+    throw new Error(`%${node.id} = ${node.op} → ${formatType(node.type)}: got ${result.dtype}[${result.shape.join(', ')}]`);
+  }
 }
 
 /**
@@ -86,11 +97,13 @@ export function runGraph(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, w
   const keep = new Set(wanted);
   const values = new Map<ValueId, tf.Tensor>();
   const rng = opts.rng ?? new Rng(0);
+  const symbols = new Map<string, number>();
   try {
     for (const node of graph.nodes) {
       if (!needed.has(node.id)) continue;
       const fed = feeds.get(node.id);
       if (fed) {
+        if (opts.verify) verifyType(node, fed, symbols);
         values.set(node.id, fed);
         continue;
       }
@@ -101,7 +114,11 @@ export function runGraph(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, w
       const kernel = compileLowering(nodeExpression(node, opts.target), args.length);
       const before = opts.verify ? tf.memory().numTensors : 0;
       const result = kernel(tf, rt, opts.training, rng, ...args);
-      if (opts.verify) verifyResult(node, result, tf.memory().numTensors - before);
+      if (opts.verify) {
+        const created = tf.memory().numTensors - before;
+        if (created !== 1) throw new Error(`%${node.id} = ${node.op}: lowering left ${created} new tensors, expected exactly 1`);
+        verifyType(node, result, symbols);
+      }
       values.set(node.id, result);
       for (const i of node.inputs) {
         const left = usesLeft.get(i)! - 1;

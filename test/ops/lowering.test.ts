@@ -188,6 +188,12 @@ describe('runGraph', () => {
     const [loss] = runGraph(m.g.build(), f, [m.loss], { training: false });
     close(loss!, [Math.log(3)]); // uniform logits
   });
+  it('verify mode refuses feeds whose sizes contradict the graph', () => {
+    const m = mlp();
+    const f = feeds(m);
+    f.set(m.labels, tf.tensor1d([0, 1, 2], 'int32')); // batch 3 labels for a batch of 5
+    expect(() => runGraph(m.g.build(), f, [m.loss], { training: false, verify: true })).toThrow(/i32\[batch\]: got int32\[3\]/);
+  });
   it('compiles each distinct expression once', () => {
     expect(compileLowering('tf.add(a0, a1)', 2)).toBe(compileLowering('tf.add(a0, a1)', 2));
     const m = mlp();
