@@ -89,13 +89,13 @@ export class Expander {
       this.origin(at.span, at.label),
     );
     if (typeof r === 'number') return { kind: 'tensor', id: r, name: at.name ?? at.who, span: at.span };
-    const rank = /rank/i.test(r.error);
+    const code = /rank/i.test(r.error) ? 'NNC3021' : /dtype|float|expects (f32|i32)/i.test(r.error) ? 'NNC3022' : 'NNC3020';
     const sides = ins.length === 2 ? ['left', 'right'] : ins.map((_, i) => `input ${i + 1}`);
     const from = ins.map((v, i) => `${ins.length > 1 ? `${sides[i]}: ` : 'from '}${formatFrom(v.name, v.span, this.multiFile)}`).join('; ');
     const message = `${at.who}: ${stripOpPrefix(r.error, op)}${from ? ` (${from})` : ''}`;
     const extra: { hint?: string; related?: { message: string; span: Span }[] } = { related: this.callSites() };
     if (r.hint) extra.hint = r.hint;
-    this.sink.report(rank ? 'NNC3021' : 'NNC3020', message, at.span, extra);
+    this.sink.report(code, message, at.span, extra);
     return null;
   }
 

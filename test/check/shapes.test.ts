@@ -200,3 +200,11 @@ describe('more shape and dtype errors', () => {
     expect(r.text).toContain('error NNC3024: softmax: axis 2 is out of range for f32[batch, 8] from `x` (line 2)');
   });
 });
+
+describe('dtype errors from the ops', () => {
+  it('arithmetic between labels and features is a dtype mismatch', () => {
+    const r = check(mlp({ inputs: 'input x: f32[8]\ninput c: i32[8]\ntarget y: class(3)', net: '  s = x + c\n  logits = dense(s, 3)' }));
+    expect(r.codes).toEqual(['NNC3022']);
+    expect(r.text).toContain('error NNC3022: `x + c`: dtypes differ: f32[batch, 8] + i32[batch, 8] (left: `x` (line 2); right: `c` (line 3))');
+  });
+});
