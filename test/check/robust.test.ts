@@ -77,3 +77,16 @@ describe('robustness', () => {
     expect(sink.items.map((d) => d.code)).toEqual(['NNC3003']);
   });
 });
+
+describe('purity', () => {
+  it('leaves the spec untouched and gives the same model twice', () => {
+    const sink = new DiagnosticSink();
+    const spec = validateSpec(parseSpec(SEEDS[2]!, 'd.nn', sink), sink)!;
+    const before = JSON.stringify(spec);
+    const a = checkModel(spec, new DiagnosticSink());
+    const b = checkModel(spec, new DiagnosticSink());
+    expect(JSON.stringify(spec)).toBe(before);
+    expect(a).not.toBeNull();
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
