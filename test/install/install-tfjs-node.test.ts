@@ -1,11 +1,11 @@
 // The tfjs-node installer run by `npm ci`: it must never fail the install,
 // must say in one line what happens instead, and must not redo work.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../runtime/tmp.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SCRIPT = join(ROOT, 'scripts/install-tfjs-node.mjs');
@@ -23,7 +23,7 @@ function install(project: string, env: Record<string, string>) {
 
 /** A project without node_modules, holding only the installer. */
 function bareProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnc-install-'));
+  const dir = tempDir('nnc-install');
   mkdirSync(join(dir, 'scripts'));
   copyFileSync(SCRIPT, join(dir, 'scripts/install-tfjs-node.mjs'));
   writeFileSync(join(dir, 'package.json'), '{ "name": "sandbox", "private": true }\n');
@@ -57,7 +57,7 @@ describe('scripts/install-tfjs-node.mjs', () => {
   });
 
   it('exits 0 with one clear line when the offline build cannot work', () => {
-    const cache = mkdtempSync(join(tmpdir(), 'nnc-install-cache-'));
+    const cache = tempDir('nnc-install-cache');
     const r = install(bareProject(), { NNC_CACHE_DIR: cache, TF_WHEEL: '/nonexistent/tensorflow_cpu.whl' });
     expect(r.status).toBe(0);
     expect(r.out.split('\n').at(-2)).toMatch(
@@ -66,7 +66,7 @@ describe('scripts/install-tfjs-node.mjs', () => {
   });
 
   it.runIf(tfjsNodeInstalled())('sees a working tfjs-node and leaves it alone', () => {
-    const r = install(ROOT, { NNC_CACHE_DIR: mkdtempSync(join(tmpdir(), 'nnc-install-cache-')) });
+    const r = install(ROOT, { NNC_CACHE_DIR: tempDir('nnc-install-cache') });
     expect(r.status).toBe(0);
     expect(r.out).toMatch(/^\[nnc tfjs-node\] already working \(backend tensorflow, libtensorflow [\d.]+, matMul ok\)\n$/);
   });

@@ -3,13 +3,13 @@
 // (copied into a directory of its own) in a child process whose node_modules
 // lacks tfjs-node (and, for the second case, the wasm backend too).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './tmp.js';
 import { initBackend } from '../../src/runtime/index.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -17,7 +17,7 @@ const TSX_LOADER = pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs'))
 
 /** A trainer-like directory with the runtime copied in and only `packages` installed. */
 function sandbox(packages: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nnc-backend-'));
+  const dir = tempDir('nnc-backend');
   mkdirSync(join(dir, 'runtime'));
   for (const f of readdirSync(join(ROOT, 'src/runtime'))) cpSync(join(ROOT, 'src/runtime', f), join(dir, 'runtime', f));
   mkdirSync(join(dir, 'node_modules/@tensorflow'), { recursive: true });

@@ -1,11 +1,11 @@
 // Checkpoints: round trip, verification, and atomicity under a real crash (SIGKILL mid-write).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './tmp.js';
 import { CheckpointError, checkpointExists, checkpointPath, loadCheckpoint, Rng, saveCheckpoint, type CheckpointData } from '../../src/runtime/index.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -42,7 +42,7 @@ async function loadError(p: Promise<unknown>): Promise<string> {
 
 describe('checkpoints', () => {
   it('round-trips tensors, position, RNG state and metadata', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nnc-ckpt-'));
+    const dir = tempDir('nnc-ckpt');
     const data = sample(3);
     const path = await saveCheckpoint(dir, 'last', data);
     expect(path).toBe(checkpointPath(dir, 'last'));
@@ -63,7 +63,7 @@ describe('checkpoints', () => {
   });
 
   it('lists every name and shape mismatch', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nnc-ckpt-'));
+    const dir = tempDir('nnc-ckpt');
     await saveCheckpoint(dir, 'best', sample(1));
     const msg = await loadError(
       loadCheckpoint(dir, { slot: 'best', expect: { 'h.weight': [3, 2], 'h.bias': [2], 'out.weight': [4, 2], 'new.bias': [2] }, allowMissing: ['new.bias'], exact: true }),
@@ -77,7 +77,7 @@ describe('checkpoints', () => {
   });
 
   it('detects a missing, truncated, corrupted or foreign file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nnc-ckpt-'));
+    const dir = tempDir('nnc-ckpt');
     expect(await loadError(loadCheckpoint(dir))).toBe(`no checkpoint at ${join(dir, 'last.ckpt')}`);
     const path = await saveCheckpoint(dir, 'last', sample(2));
     const good = readFileSync(path);
@@ -95,7 +95,7 @@ describe('checkpoints', () => {
   // mid-write (after the first tensor) or just before the rename.
   for (const crashAt of ['afterChunk', 'beforeRename'] as const) {
     it(`keeps the previous checkpoint when the process dies ${crashAt === 'afterChunk' ? 'mid-write' : 'before the rename'}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'nnc-ckpt-crash-'));
+      const dir = tempDir('nnc-ckpt-crash');
       // `node --import tsx` (not the tsx wrapper) so the killed process is the one we observe.
       const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/crash-save.ts'), dir, crashAt], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
       expect(r.signal).toBe('SIGKILL');

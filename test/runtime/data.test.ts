@@ -1,15 +1,15 @@
 // Loaders on small fixture files (and real MNIST/digits headers), including every error case.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from './tmp.js';
 import { DataError, loadCsv, loadIdx, loadSource, prepareData, resolveDataPath, checkFeatureShape, Rng } from '../../src/runtime/index.js';
 
 const FIX = join(import.meta.dirname, 'fixtures');
-const tmp = mkdtempSync(join(tmpdir(), 'nnc-data-'));
+const tmp = tempDir('nnc-data');
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
