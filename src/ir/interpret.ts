@@ -29,13 +29,16 @@ type Kernel = (tfNs: typeof tf, rtNs: typeof rt, training: boolean, rng: Rng, ..
 const CTX: LowerContext = { training: 'training', rng: 'rng' };
 const compiled = new Map<string, Kernel>();
 
+/** The lowering contract's one TypeScript-only form: a rank cast, `x as tf.Tensor4D`. */
+const RANK_CAST = / as tf\.Tensor[1-6]D\b/g;
+
 /** Compiles a lowering expression over `a0, a1, …` once; later calls hit the cache. */
 export function compileLowering(expr: string, arity: number): Kernel {
   const key = `${arity}|${expr}`;
   let fn = compiled.get(key);
   if (!fn) {
     const params = ['tf', 'rt', 'training', 'rng', ...Array.from({ length: arity }, (_, i) => `a${i}`)];
-    fn = new Function(...params, `return (${expr});`) as Kernel;
+    fn = new Function(...params, `return (${expr.replace(RANK_CAST, '')});`) as Kernel;
     compiled.set(key, fn);
   }
   return fn;

@@ -89,6 +89,11 @@ export function lit(v: AttrValue): string {
   return String(v);
 }
 
+/** `x as tf.Tensor4D`: the one TypeScript-only form a lowering may use (interpret.ts strips it). */
+export function asRank(x: string, rank: number): string {
+  return `${x} as tf.Tensor${rank}D`;
+}
+
 /** `fn(a, b, …)`. */
 export function call(fn: string, ...args: string[]): string {
   return `${fn}(${args.join(', ')})`;

@@ -5,7 +5,7 @@
 // gradient kernels for it.
 import type { TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
-import { call, fail, lit } from './common.js';
+import { asRank, call, fail, lit } from './common.js';
 import { pairAttr, spatialOut, windowAttrs, windowOf, type Window } from './conv_common.js';
 import { formatType } from '../ir/shapes.js';
 
@@ -38,7 +38,7 @@ export const conv2d: OpDef = {
   },
   lower([x, w], node) {
     const win = convWindow(node.attrs);
-    return call('tf.conv2d', x!, w!, lit(win.strides), lit(win.padding));
+    return call('tf.conv2d', asRank(x!, 4), asRank(w!, 4), lit(win.strides), lit(win.padding));
   },
 };
 

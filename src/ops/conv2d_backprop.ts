@@ -4,7 +4,7 @@
 // Backward-only: no second-order rules.
 import type { Dim, TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
-import { call, fail, lit } from './common.js';
+import { asRank, call, fail, lit } from './common.js';
 import { runtimeShape } from './conv_common.js';
 import { convWindow } from './conv2d.js';
 import { dimsAttr, formatType } from '../ir/shapes.js';
@@ -30,7 +30,7 @@ export const conv2dBackpropInput: OpDef = {
   lower([dy, w], node) {
     const win = convWindow(node.attrs);
     // The input's batch size is dy's: symbolic dims are read from dy at run time.
-    return call('tf.conv2dTranspose', dy!, w!, runtimeShape(node.type.shape, dy!), lit(win.strides), lit(win.padding));
+    return call('tf.conv2dTranspose', asRank(dy!, 4), asRank(w!, 4), runtimeShape(node.type.shape, dy!), lit(win.strides), lit(win.padding));
   },
 };
 

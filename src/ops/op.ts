@@ -38,8 +38,9 @@ export type VjpRule = (b: VjpBuilder, node: Node, dy: ValueId) => (ValueId | nul
  *   context names below. So each node creates exactly one tensor and leaves no
  *   temporaries: the emitter disposes it at its last use without a `tidy`.
  *   Ops needing several kernels call a helper in `src/runtime/kernels.ts`.
- * - it is plain JavaScript as well as TypeScript (no casts), so the
- *   interpreter can run the very same text.
+ * - it is plain JavaScript as well as TypeScript, so the interpreter can run
+ *   the very same text; the one exception is a rank cast `x as tf.Tensor4D`
+ *   (for tfjs functions typed by rank), which the interpreter strips.
  * - numbers are written literally; prefer `const` nodes over number literals
  *   that tfjs would upload as a fresh scalar on every call.
  */

@@ -4,7 +4,7 @@
 // With 'same' padding, average windows count only the real (unpadded) cells.
 import type { TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
-import { call, lit } from './common.js';
+import { asRank, call, lit } from './common.js';
 import { spatialOut, windowAttrs, windowOf, type Window } from './conv_common.js';
 import type { OpKind } from './kinds.js';
 
@@ -31,7 +31,7 @@ function pool(kind: OpKind, fn: string, vjp: OpDef['vjp']): OpDef {
     vjp,
     lower([x], node) {
       const w = poolWindow(kind, node.attrs);
-      return call(fn, x!, lit(w.size), lit(w.strides), lit(w.padding));
+      return call(fn, asRank(x!, 4), lit(w.size), lit(w.strides), lit(w.padding));
     },
   };
 }
