@@ -62,9 +62,18 @@ function isTraining(g: ForwardGraph): g is TrainingGraph {
   return 'grads' in g;
 }
 
-/** Nodes, then the graph's tables; a forward graph prints no `grad` lines. */
+/** `# 13 forward + 9 backward nodes; 4 of 4 parameters get a gradient`. */
+function summaryLine(g: ForwardGraph | TrainingGraph): string {
+  const backward = g.graph.nodes.filter((n) => n.origin.phase === 'backward').length;
+  const forward = g.graph.nodes.length - backward;
+  const head = `# ${forward} forward + ${backward} backward nodes`;
+  if (!isTraining(g)) return head;
+  return `${head}; ${Object.keys(g.grads).length} of ${g.params.length} parameters get a gradient`;
+}
+
+/** A summary line, the nodes, then the graph's tables; a forward graph prints no `grad` lines. */
 export function printTrainingGraph(g: ForwardGraph | TrainingGraph): string {
-  const lines = g.graph.nodes.map(formatNode);
+  const lines = [summaryLine(g), ...g.graph.nodes.map(formatNode)];
   lines.push('');
   for (const i of g.inputs) lines.push(`${i.role} ${i.name} = %${i.id} : ${formatType(i.type)}`);
   for (const p of g.params) {

@@ -37,6 +37,7 @@ describe('text form', () => {
 
   it('prints the tables after the nodes: inputs, params (frozen or not), outputs, loss, grads in param order', () => {
     const text = printTrainingGraph(differentiate(mlp({ freezeFirst: true }), new DiagnosticSink()));
+    expect(text.split('\n')[0]).toBe('# 13 forward + 7 backward nodes; 2 of 4 parameters get a gradient');
     const tail = text.trimEnd().split('\n\n')[1];
     expect(tail).toBe(
       [
