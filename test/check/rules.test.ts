@@ -1,6 +1,7 @@
 // freeze/unfreeze with names and globs, lr_scale/decay_scale groups, phases.
 import { describe, expect, it } from 'vitest';
 import type { CheckedModel } from '../../src/check/model.js';
+import { phaseForwards } from '../../src/check/phase-graphs.js';
 import { check, checkOk, checkUnnamed } from './helpers.js';
 
 const base = (rules: string) => `model f
@@ -81,5 +82,17 @@ describe('scales and phases', () => {
     expect(m.phases[0]!.schedule).toEqual({ kind: 'cosine', hyper: { min_lr: 1e-5 }, durations: {}, milestones: [], warmup: null });
     const r = check(base('phases { 1: { epochs: 1, lr: -0.1 } }'));
     expect(r.text).toContain('error NNC3017: phase 1: `lr` must be a positive number, got -0.1');
+  });
+});
+
+describe('phase graphs', () => {
+  it('give each phase its own trainable set over the same nodes', () => {
+    const m = checkOk(base('freeze enc*\nphases { 1: { epochs: 2 }, 2: { unfreeze: all, epochs: 1 } }'));
+    const [p1, p2] = phaseForwards(m);
+    expect(p1!.params.filter((p) => p.trainable).map((p) => p.name)).toEqual(['head.weight', 'head.bias']);
+    expect(p2!.params.every((p) => p.trainable)).toBe(true);
+    expect(p2!.graph).toBe(m.forward.graph);
+    // The model's own parameters are not changed by taking the views.
+    expect(frozen(m)).toEqual(['enc1.weight', 'enc1.bias', 'enc2.weight', 'enc2.bias']);
   });
 });
