@@ -4,10 +4,10 @@
  * This directory is copied verbatim next to each trainer as
  * `generated/<name>/runtime/`, so it imports only tfjs packages and Node
  * built-ins, never the compiler. Generated code imports it as
- * `import * as rt from './runtime/index.js'` and tfjs as
- * `import * as tf from '@tensorflow/tfjs-core'` (the same engine instance that
- * `initBackend` registers tfjs-node / wasm into). `./runtime/kernels.js`
- * (owned by the ops helper) is imported separately.
+ * `import * as rt from './runtime/emit-support.js'` (this API plus the op
+ * kernels of `kernels.ts`) and tfjs as `import * as tf from '@tensorflow/tfjs-core'`
+ * (the same engine instance that `initBackend` registers tfjs-node / wasm into).
+ * Decisions (path lookup, split order, checkpoint file format, …): README.md.
  *
  * Every config type below is plain JSON with the same shape as the compiler's
  * type of the same role (`ScheduleConfig`, `InitSpec`, `DataSource`,
@@ -45,6 +45,7 @@
  *   splitDataset(ds, fraction, { stratified, rng }): { rest: Dataset; split: Dataset }
  *   checkFeatureShape(ds, expected: readonly number[], what: string): void
  *     DataError when the values per example differ; same size in another layout: ds.featureShape := expected
+ *   interface DataSource / SplitSource / DataConfig / PreparedData / LoadOptions / CsvOptions / IdxOptions / BatchOptions
  *   batchCount(n, batchSize, dropLast = false): number
  *   batches(ds, batchSize, { order?, oneHot?, dropLast? }?): Generator<Batch>
  *     Batch = { x: tf.Tensor  — [b, ...featureShape] float32;  y: tf.Tensor  — [b] int32, or [b, oneHot] float32;
@@ -66,21 +67,27 @@
  * checkpoint.ts
  *   interface CheckpointData { tensors: Record<string, tf.Tensor>; epoch: number; step: number; rng: RngState;
  *                              meta: Record<string, unknown> }
- *   saveCheckpoint(dir, slot ('last' | 'best'), data, hooks?): Promise<string>   writes `<dir>/<slot>.ckpt` atomically
- *   loadCheckpoint(pathOrDir, { slot?, expect?, allowMissing?, exact? }?): Promise<CheckpointData>
+ *   saveCheckpoint(dir, slot ('last' | 'best'), data, hooks?: SaveHooks): Promise<string>   writes `<dir>/<slot>.ckpt` atomically
+ *   loadCheckpoint(pathOrDir, CheckpointLoadOptions { slot?, expect?, allowMissing?, exact? }?): Promise<CheckpointData>
  *     verifies magic, size, crc32 and expected names/shapes (CheckpointError listing every mismatch)
  *   checkpointPath(dir, slot): string;  checkpointExists(dir, slot): boolean
  *
  * flags.ts
+ *   interface TrainerFlags { epochs; batch: number | 'all'; lr; seed; backend?; dataDir; checkpointDir: string | null;
+ *                            resume; quiet; maxSteps: number | null; limit: number | null; help }
+ *   interface FlagDefaults { epochs; batch; lr; seed; dataDir?; checkpointDir? }
  *   parseFlags(argv: readonly string[], defaults: FlagDefaults): TrainerFlags   (throws UsageError)
  *   helpText(program: string, defaults: FlagDefaults): string
  *
  * schedule.ts
+ *   interface Schedule { kind; hyper; durations; milestones; warmup }  (= ScheduleConfig);  Duration { value; unit }
  *   learningRate(schedule: Schedule, step, epoch, stepsPerEpoch, baseLr, totalSteps): number
+ *   durationSteps(d: Duration, stepsPerEpoch): number
  *
  * errors.ts
  *   DataError, UsageError, CheckpointError, TrainingError (message = the user-facing text)
  *   exitOnError(e: unknown): never        exit 2 for UsageError, 3 for the other user errors
+ *   isUserError(e): boolean;  EXIT_USAGE = 2;  EXIT_TRAINING_FAILURE = 3
  *   checkFinite(value: number, what: string): void  (TrainingError on NaN/Inf)
  */
 export * from './errors.js';
