@@ -1,19 +1,21 @@
 // Thin helpers over ts-morph so section emitters read as what they emit.
-import { VariableDeclarationKind, type SourceFile, type OptionalKind, type ParameterDeclarationStructure } from 'ts-morph';
+import { VariableDeclarationKind, type OptionalKind, type ParameterDeclarationStructure } from 'ts-morph';
+import type { ProgramBuilder } from './program.js';
 
 /** A section banner: a blank line, `// ─── Title ───`, and optional explanatory comment lines. */
-export function section(sf: SourceFile, title: string, notes: readonly string[] = []): void {
+export function section(out: ProgramBuilder, title: string, notes: readonly string[] = []): void {
   const rule = '─'.repeat(Math.max(3, 74 - title.length));
-  sf.addStatements((w) => {
+  out.addStatements((w) => {
     w.blankLineIfLastNot();
     w.writeLine(`// ─── ${title} ${rule}`);
     for (const n of notes) w.writeLine(n === '' ? '//' : `// ${n}`);
+    w.blankLine();
   });
 }
 
 /** `const name: type = initializer;` with a doc comment. */
-export function constant(sf: SourceFile, name: string, initializer: string, doc: string, type?: string): void {
-  sf.addVariableStatement({
+export function constant(out: ProgramBuilder, name: string, initializer: string, doc: string, type?: string): void {
+  out.addVariableStatement({
     declarationKind: VariableDeclarationKind.Const,
     declarations: [type === undefined ? { name, initializer } : { name, type, initializer }],
     docs: [doc],
@@ -30,9 +32,9 @@ export interface FunctionSpec {
 }
 
 /** A function declaration whose body is the given statements (comments and blank lines allowed). */
-export function func(sf: SourceFile, spec: FunctionSpec): void {
+export function func(out: ProgramBuilder, spec: FunctionSpec): void {
   const parameters: OptionalKind<ParameterDeclarationStructure>[] = spec.params.map(([name, type]) => ({ name, type }));
-  sf.addFunction({
+  out.addFunction({
     name: spec.name,
     isAsync: spec.isAsync ?? false,
     docs: [spec.doc],
@@ -43,8 +45,8 @@ export function func(sf: SourceFile, spec: FunctionSpec): void {
 }
 
 /** An interface whose properties each carry a doc comment. */
-export function record(sf: SourceFile, name: string, doc: string, fields: readonly { name: string; type: string; doc?: string }[]): void {
-  sf.addInterface({
+export function record(out: ProgramBuilder, name: string, doc: string, fields: readonly { name: string; type: string; doc?: string }[]): void {
+  out.addInterface({
     name,
     docs: [doc],
     properties: fields.map((f) => (f.doc === undefined ? { name: f.name, type: f.type } : { name: f.name, type: f.type, docs: [f.doc] })),
@@ -52,6 +54,6 @@ export function record(sf: SourceFile, name: string, doc: string, fields: readon
 }
 
 /** A `type Name = …;` alias with a doc comment. */
-export function alias(sf: SourceFile, name: string, type: string, doc: string): void {
-  sf.addTypeAlias({ name, type, docs: [doc] });
+export function alias(out: ProgramBuilder, name: string, type: string, doc: string): void {
+  out.addTypeAlias({ name, type, docs: [doc] });
 }

@@ -5,6 +5,7 @@ import { IndentationText, Project, QuoteKind, type FormatCodeSettings } from 'ts
 import type { CheckedModel } from '../check/model.js';
 import type { TrainingGraph } from '../ir/types.js';
 import { makeContext, type EmitOptions } from './context.js';
+import { ProgramBuilder } from './program.js';
 import { emitBackward } from './sections/backward.js';
 import { emitCheckpoints } from './sections/checkpoint.js';
 import { emitConfig } from './sections/config.js';
@@ -51,22 +52,23 @@ export function emitTrainer(model: CheckedModel, tg: TrainingGraph, opts: EmitOp
     useInMemoryFileSystem: true,
     manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Single, newLineKind: 1 },
   });
-  const sf = project.createSourceFile('train.ts', '');
+  const out = new ProgramBuilder();
 
-  emitHeader(sf, ctx);
-  emitConfig(sf, ctx);
-  emitOptimizerConfig(sf, ctx);
-  emitConstants(sf, ctx);
-  emitParams(sf, ctx);
-  emitForward(sf, ctx);
-  emitBackward(sf, ctx);
-  emitOptimizer(sf, ctx);
-  emitTrainStep(sf, ctx);
-  emitData(sf, ctx);
-  emitCheckpoints(sf, ctx);
-  emitInitFrom(sf, ctx);
-  emitLoop(sf, ctx);
+  emitHeader(out, ctx);
+  emitConfig(out, ctx);
+  emitOptimizerConfig(out, ctx);
+  emitConstants(out, ctx);
+  emitParams(out, ctx);
+  emitForward(out, ctx);
+  emitBackward(out, ctx);
+  emitOptimizer(out, ctx);
+  emitTrainStep(out, ctx);
+  emitData(out, ctx);
+  emitCheckpoints(out, ctx);
+  emitInitFrom(out, ctx);
+  emitLoop(out, ctx);
 
+  const sf = project.createSourceFile('train.ts', { statements: out.statements });
   sf.formatText(FORMAT);
   const runtime = [...opts.runtimeFiles]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
@@ -74,7 +76,18 @@ export function emitTrainer(model: CheckedModel, tg: TrainingGraph, opts: EmitOp
   return { files: [{ path: 'train.ts', text: tidyBlankLines(sf.getFullText()) }, ...runtime] };
 }
 
-/** At most one blank line in a row, none right before a closing brace (ts-morph adds some after blocks). */
+/**
+ * Blank lines as a person would leave them: one before each top-level
+ * declaration's doc comment, at most one in a row, none right before a
+ * closing brace (ts-morph adds some after blocks).
+ */
 function tidyBlankLines(text: string): string {
-  return text.replace(/\n{3,}/g, '\n\n').replace(/\n\n(\s*[}\]])/g, '\n$1');
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (const line of lines) {
+    const previous = out[out.length - 1];
+    if (line.startsWith('/**') && previous !== undefined && previous !== '' && !previous.startsWith('//')) out.push('');
+    out.push(line);
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').replace(/\n\n(\s*[}\]])/g, '\n$1');
 }

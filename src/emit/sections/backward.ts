@@ -1,20 +1,20 @@
 // Section 4: `backward` — the compiler-derived gradient: one statement per
 // backward node, each commented with the forward op and `.nn` line it
 // differentiates; activations handed over by `forward` die at their last use.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { Node } from '../../ir/types.js';
 import type { EmitContext, StepVariant } from '../context.js';
 import { alias, func, section } from '../build.js';
 import { emitForwardVariant, phaseList, statementsWithSource } from './forward.js';
 
-export function emitBackward(sf: SourceFile, ctx: EmitContext): void {
+export function emitBackward(out: ProgramBuilder, ctx: EmitContext): void {
   const first = ctx.variants[0]!;
   const frozenHere = ctx.tg.params.filter((p) => !first.trainable.includes(p.name)).map((p) => p.name);
-  section(sf, 'Backward pass (derived by nnc)', [
+  section(out, 'Backward pass (derived by nnc)', [
     'Reverse-mode gradients of the loss, in the order the compiler derived them.',
     ...(frozenHere.length > 0 ? [`No statements for frozen parameters: ${frozenHere.join(', ')}.`] : []),
   ]);
-  emitBackwardVariant(sf, ctx, first);
+  emitBackwardVariant(out, ctx, first);
   // Phases that train other parameters get their own forward/backward pair.
   for (const v of ctx.variants.slice(1)) {
     const trains = v.trainable.filter((n) => !first.trainable.includes(n));
@@ -23,23 +23,23 @@ export function emitBackward(sf: SourceFile, ctx: EmitContext): void {
       ...(trains.length > 0 ? [`Also trains ${trains.join(', ')}.`] : []),
       ...(freezes.length > 0 ? [`Freezes ${freezes.join(', ')}: no gradient statements for them.`] : []),
     ];
-    section(sf, `Forward and backward of ${phaseList(v)}`, notes);
-    emitForwardVariant(sf, ctx, v);
-    emitBackwardVariant(sf, ctx, v);
+    section(out, `Forward and backward of ${phaseList(v)}`, notes);
+    emitForwardVariant(out, ctx, v);
+    emitBackwardVariant(out, ctx, v);
   }
 }
 
-function emitBackwardVariant(sf: SourceFile, ctx: EmitContext, v: StepVariant): void {
+function emitBackwardVariant(out: ProgramBuilder, ctx: EmitContext, v: StepVariant): void {
   const { plan } = v;
   const all = v.trainable.length === ctx.trainable.length;
   const keys = v.trainable.map((n) => `'${ctx.field(n)}'`).join(' | ') || 'never';
-  alias(sf, `Grads${v.suffix}`, all ? 'Record<Trainable, tf.Tensor>' : `Record<${keys}, tf.Tensor>`, `The gradient of the loss for each parameter \`backward${v.suffix}\` trains.`);
+  alias(out, `Grads${v.suffix}`, all ? 'Record<Trainable, tf.Tensor>' : `Record<${keys}, tf.Tensor>`, `The gradient of the loss for each parameter \`backward${v.suffix}\` trains.`);
   const body: string[] = [];
   if (plan.saved.length > 0) body.push(`const { ${plan.saved.join(', ')} } = fwd;`);
   if (body.length > 0) body.push('');
   body.push(...statementsWithSource(ctx, v, plan.backward, '∂ ', (s) => describe(v, s.node)));
   body.push(`return { ${plan.grads.map((g) => (g.expr === g.field ? g.field : `${g.field}: ${g.expr}`)).join(', ')} };`);
-  func(sf, {
+  func(out, {
     name: `backward${v.suffix}`,
     doc: `The gradients of the loss; disposes the activations \`forward${v.suffix}\` handed over (not \`loss\`, \`prediction\`).`,
     params: [['params', 'Params'], ['batch', 'Batch'], ['fwd', `Forward${v.suffix}`]],

@@ -1,14 +1,14 @@
 // Section 7: checkpoints — parameters, optimizer state, position and RNG
 // state in one file, written atomically by the runtime (`best` and `last`).
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { func, record, section } from '../build.js';
 import { optimizerTemplate } from './optimizers.js';
 
-export function emitCheckpoints(sf: SourceFile, ctx: EmitContext): void {
+export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
   const slots = optimizerTemplate(ctx.model.optimizer).slots.map((s) => s.name);
-  section(sf, 'Checkpoints', ['Tensors are keyed by `.nn` name; optimizer slots as `<slot>:<name>`.']);
-  record(sf, 'Run', 'A training run: everything a checkpoint saves and `--resume` restores.', [
+  section(out, 'Checkpoints', ['Tensors are keyed by `.nn` name; optimizer slots as `<slot>:<name>`.']);
+  record(out, 'Run', 'A training run: everything a checkpoint saves and `--resume` restores.', [
     { name: 'params', type: 'Params' },
     { name: 'state', type: 'OptimizerState' },
     { name: 'rng', type: 'rt.Rng', doc: 'The generator for shuffles and dropout (its state is saved).' },
@@ -17,7 +17,7 @@ export function emitCheckpoints(sf: SourceFile, ctx: EmitContext): void {
     { name: 'bestLoss', type: 'number', doc: 'Best validation loss so far (training loss without a validation set).' },
     { name: 'staleEpochs', type: 'number', doc: 'Epochs since `bestLoss` last improved.' },
   ]);
-  func(sf, {
+  func(out, {
     name: 'checkpointTensors',
     doc: 'The named tensors of a checkpoint (shared with the run, not copies).',
     params: [['run', 'Run']],
@@ -29,7 +29,7 @@ export function emitCheckpoints(sf: SourceFile, ctx: EmitContext): void {
       'return tensors;',
     ],
   });
-  func(sf, {
+  func(out, {
     name: 'expectedShapes',
     doc: 'The shape of every tensor a checkpoint of this model must hold.',
     params: [],
@@ -41,7 +41,7 @@ export function emitCheckpoints(sf: SourceFile, ctx: EmitContext): void {
       'return shapes;',
     ],
   });
-  func(sf, {
+  func(out, {
     name: 'saveRun',
     isAsync: true,
     doc: 'Writes the run to `<dir>/<slot>.ckpt` (temp file + rename: a crash never leaves half a checkpoint).',
@@ -57,10 +57,10 @@ export function emitCheckpoints(sf: SourceFile, ctx: EmitContext): void {
       '});',
     ],
   });
-  emitRestore(sf, slots);
+  emitRestore(out, slots);
 }
 
-function emitRestore(sf: SourceFile, slots: readonly string[]): void {
+function emitRestore(out: ProgramBuilder, slots: readonly string[]): void {
   const body = [
     "const ckpt = await rt.loadCheckpoint(dir, { slot: 'last', expect: expectedShapes() });",
     'const unused = new Set(Object.keys(ckpt.tensors));',
@@ -96,7 +96,7 @@ function emitRestore(sf: SourceFile, slots: readonly string[]): void {
     "  staleEpochs: Number(meta['staleEpochs'] ?? 0),",
     '};',
   );
-  func(sf, {
+  func(out, {
     name: 'restoreRun',
     isAsync: true,
     doc: 'Loads the `last` checkpoint of `dir` (shapes checked) to continue training where it stopped.',

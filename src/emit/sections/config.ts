@@ -1,16 +1,16 @@
 // Section 1: the spec's training recipe as typed literals, so a reader sees
 // every setting in one place and flags can override the defaults.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { DataConfig, DataSource, ScheduleConfig, SplitConfig } from '../../check/model.js';
 import type { EmitContext } from '../context.js';
 import { constant, section } from '../build.js';
 import { literal, quote, type Plain } from '../literal.js';
 
-export function emitConfig(sf: SourceFile, ctx: EmitContext): void {
+export function emitConfig(out: ProgramBuilder, ctx: EmitContext): void {
   const { model } = ctx;
   const t = model.train;
-  section(sf, 'Configuration', [`The recipe of ${ctx.opts.specPath}; --epochs, --batch, --lr and --seed override it.`]);
-  constant(sf, 'MODEL', quote(model.name), 'The model name (checkpoints are tagged with it).');
+  section(out, 'Configuration', [`The recipe of ${ctx.opts.specPath}; --epochs, --batch, --lr and --seed override it.`]);
+  constant(out, 'MODEL', quote(model.name), 'The model name (checkpoints are tagged with it).');
   const defaults: Plain = {
     epochs: t.epochs,
     batch: t.batch,
@@ -18,12 +18,12 @@ export function emitConfig(sf: SourceFile, ctx: EmitContext): void {
     seed: t.seed,
     checkpointDir: `checkpoints/${model.name}`,
   };
-  constant(sf, 'DEFAULTS', literal(defaults), 'Flag defaults, from the `train` block and the optimizer.', 'rt.FlagDefaults');
-  constant(sf, 'CLASSES', model.classes === null ? 'null' : String(model.classes), 'Number of target classes (null: regression).', 'number | null');
-  constant(sf, 'METRICS', literal(t.metrics), 'Metrics reported per epoch (validation) and at the end (test).', 'readonly string[]');
-  constant(sf, 'PATIENCE', t.patience === null ? 'null' : String(t.patience), 'Stop when the validation loss has not improved for this many epochs (null: never).', 'number | null');
-  constant(sf, 'SCHEDULE', literal(scheduleLiteral(model.schedule)), `Learning-rate schedule: ${model.schedule.kind}${model.schedule.warmup ? ' with warmup' : ''}.`, 'rt.Schedule');
-  constant(sf, 'DATA', model.data === null ? 'null' : literal(dataLiteral(model.data)), 'Where the examples come from (paths resolve against --data-dir).', 'rt.DataConfig | null');
+  constant(out, 'DEFAULTS', literal(defaults), 'Flag defaults, from the `train` block and the optimizer.', 'rt.FlagDefaults');
+  constant(out, 'CLASSES', model.classes === null ? 'null' : String(model.classes), 'Number of target classes (null: regression).', 'number | null');
+  constant(out, 'METRICS', literal(t.metrics), 'Metrics reported per epoch (validation) and at the end (test).', 'readonly string[]');
+  constant(out, 'PATIENCE', t.patience === null ? 'null' : String(t.patience), 'Stop when the validation loss has not improved for this many epochs (null: never).', 'number | null');
+  constant(out, 'SCHEDULE', literal(scheduleLiteral(model.schedule)), `Learning-rate schedule: ${model.schedule.kind}${model.schedule.warmup ? ' with warmup' : ''}.`, 'rt.Schedule');
+  constant(out, 'DATA', model.data === null ? 'null' : literal(dataLiteral(model.data)), 'Where the examples come from (paths resolve against --data-dir).', 'rt.DataConfig | null');
   if (model.phases.length > 0) {
     const phases: Plain = model.phases.map((p) => ({
       label: p.label,
@@ -33,7 +33,7 @@ export function emitConfig(sf: SourceFile, ctx: EmitContext): void {
       trainable: p.trainable,
     }));
     constant(
-      sf,
+      out,
       'PHASES',
       literal(phases),
       'Training phases, run in order (lr null: --lr; schedule null: SCHEDULE). `trainable` lists what each phase updates.',

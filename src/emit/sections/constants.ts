@@ -1,11 +1,11 @@
 // Section 1b: every scalar the step reads, uploaded once after the backend is
 // chosen (uploading a scalar per step costs as much as a kernel).
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { func, record, section } from '../build.js';
 import { optimizerConstants } from './optimizer.js';
 
-export function emitConstants(sf: SourceFile, ctx: EmitContext): void {
+export function emitConstants(out: ProgramBuilder, ctx: EmitContext): void {
   // Every variant's constants (phases may differentiate different parts of the graph), once each.
   const graphConstants = new Map<string, { name: string; expr: string; doc: string | undefined }>();
   for (const v of ctx.variants) {
@@ -17,18 +17,18 @@ export function emitConstants(sf: SourceFile, ctx: EmitContext): void {
     ...graphConstants.values(),
     ...optimizerConstants(ctx).map((c) => ({ name: c.name, expr: c.expr, doc: `OPTIMIZER.${c.name}` })),
   ];
-  section(sf, 'Constants', ['Uploaded once, after the backend is chosen: a scalar uploaded every step costs as much as a kernel.']);
+  section(out, 'Constants', ['Uploaded once, after the backend is chosen: a scalar uploaded every step costs as much as a kernel.']);
   record(
-    sf,
+    out,
     'Constants',
     'Scalar constants of the training step.',
     all.map((c) => (c.doc === undefined ? { name: c.name, type: 'tf.Scalar' } : { name: c.name, type: 'tf.Scalar', doc: c.doc })),
   );
-  sf.addStatements((w) => {
+  out.addStatements((w) => {
     w.writeLine('/** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */');
     w.writeLine('let K: Constants;');
   });
-  func(sf, {
+  func(out, {
     name: 'uploadConstants',
     doc: 'Uploads the constants to the current backend (once per run).',
     params: [],

@@ -1,6 +1,6 @@
 // Section 6: data — how a runtime batch becomes the model's `Batch`, and the
 // evaluation pass (loss, metrics, confusion matrix) over a whole dataset.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { GraphInput } from '../../ir/types.js';
 import { typeText, type EmitContext } from '../context.js';
 import { constant, func, record, section } from '../build.js';
@@ -27,15 +27,15 @@ export function modelIo(ctx: EmitContext): { input: GraphInput; target: GraphInp
   return { input: inputs[0]!, target, feed };
 }
 
-export function emitData(sf: SourceFile, ctx: EmitContext): void {
+export function emitData(out: ProgramBuilder, ctx: EmitContext): void {
   const { input, target, feed } = modelIo(ctx);
   const inputField = ctx.plan.inputFields.get(input.name)!;
   const targetField = ctx.plan.inputFields.get(target.name)!;
-  section(sf, 'Data', ['Examples are loaded on the host and fed one batch at a time; every batch is disposed after use.']);
+  section(out, 'Data', ['Examples are loaded on the host and fed one batch at a time; every batch is disposed after use.']);
   const featureShape = input.type.shape.slice(1).map(Number);
-  constant(sf, 'INPUT_SHAPE', literal(featureShape), `The shape of one \`${input.name}\` example (without the batch axis).`, 'readonly number[]');
+  constant(out, 'INPUT_SHAPE', literal(featureShape), `The shape of one \`${input.name}\` example (without the batch axis).`, 'readonly number[]');
   const options = feed.kind === 'oneHot' ? `{ oneHot: ${feed.classes} }` : '{}';
-  constant(sf, 'BATCH_OPTIONS', options, feed.kind === 'oneHot' ? 'Targets are fed as one-hot rows.' : 'Targets are fed as class indices.', 'rt.BatchOptions');
+  constant(out, 'BATCH_OPTIONS', options, feed.kind === 'oneHot' ? 'Targets are fed as one-hot rows.' : 'Targets are fed as class indices.', 'rt.BatchOptions');
   const column = feed.kind === 'float' && target.type.shape.length === 2;
   const body =
     feed.kind !== 'float'
@@ -49,31 +49,31 @@ export function emitData(sf: SourceFile, ctx: EmitContext): void {
             `return { ${inputField}: b.x, ${targetField}: column };`,
           ]
         : [`return { ${inputField}: b.x, ${targetField}: tf.cast(b.y, 'float32') };`];
-  func(sf, {
+  func(out, {
     name: 'toBatch',
     doc: `Binds a runtime batch to the model's inputs: \`${input.name}\` ← features, \`${target.name}\` ← targets.`,
     params: [['b', 'rt.Batch']],
     returns: 'Batch',
     body,
   });
-  func(sf, {
+  func(out, {
     name: 'disposeBatch',
     doc: 'Frees a batch once the step is done with it.',
     params: [['b', 'rt.Batch'], ['batch', 'Batch']],
     returns: 'void',
     body: feed.kind === 'float' ? [`batch.${targetField}.dispose();`, 'b.dispose();'] : ['void batch; // toBatch made no tensors of its own', 'b.dispose();'],
   });
-  emitEvaluation(sf, ctx);
+  emitEvaluation(out, ctx);
 }
 
-function emitEvaluation(sf: SourceFile, ctx: EmitContext): void {
+function emitEvaluation(out: ProgramBuilder, ctx: EmitContext): void {
   const classification = ctx.model.classes !== null;
-  record(sf, 'Evaluation', 'The result of evaluating the model on a dataset.', [
+  record(out, 'Evaluation', 'The result of evaluating the model on a dataset.', [
     { name: 'loss', type: 'number', doc: 'Mean loss per example.' },
     { name: 'metrics', type: 'Record<string, number>', doc: 'The configured metrics, by name.' },
     { name: 'confusion', type: 'number[][] | null', doc: 'confusion[true][predicted] (null for regression).' },
   ]);
-  if (classification) emitPredictClasses(sf, ctx);
+  if (classification) emitPredictClasses(out, ctx);
   const rngArg = ctx.usesRng ? ', rng' : '';
   const body = [
     'let lossSum = 0;',
@@ -107,7 +107,7 @@ function emitEvaluation(sf: SourceFile, ctx: EmitContext): void {
   } else {
     body.push('return { loss, metrics: { loss }, confusion: null };');
   }
-  func(sf, {
+  func(out, {
     name: 'evaluate',
     doc: 'Runs the forward pass (dropout off) over `ds` and scores it.',
     params: [['params', 'Params'], ['ds', 'rt.Dataset'], ['batchSize', 'number'], ...(ctx.usesRng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
@@ -116,11 +116,11 @@ function emitEvaluation(sf: SourceFile, ctx: EmitContext): void {
   });
 }
 
-function emitPredictClasses(sf: SourceFile, ctx: EmitContext): void {
+function emitPredictClasses(out: ProgramBuilder, ctx: EmitContext): void {
   const pred = ctx.tg.graph.nodes[ctx.tg.outputs['prediction'] ?? ctx.tg.loss]!.type.shape;
   const last = pred[pred.length - 1];
   const perClass = pred.length === 2 && typeof last === 'number' && last > 1;
-  func(sf, {
+  func(out, {
     name: 'predictClasses',
     doc: perClass ? 'The predicted class of each row: the arg-max of its scores.' : 'The predicted class of each example: 1 where the logit is positive.',
     params: [['prediction', 'tf.Tensor']],

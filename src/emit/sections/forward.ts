@@ -1,28 +1,28 @@
 // Section 3: `forward` — one `const` per node of the forward graph, in graph
 // order, each intermediate disposed right after its last use; a comment quotes
 // the `.nn` line each layer comes from.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import { typeText, type EmitContext, type StepVariant } from '../context.js';
 import { func, record, section } from '../build.js';
 import type { PlannedStatement } from '../plan.js';
 
-export function emitForward(sf: SourceFile, ctx: EmitContext): void {
+export function emitForward(out: ProgramBuilder, ctx: EmitContext): void {
   const { plan, tg } = ctx;
-  section(sf, 'Forward pass', ['Computes the loss and the prediction; keeps the activations the backward pass reads.']);
+  section(out, 'Forward pass', ['Computes the loss and the prediction; keeps the activations the backward pass reads.']);
   record(
-    sf,
+    out,
     'Batch',
     'One batch of model inputs and targets.',
     tg.inputs.map((i) => ({ name: plan.inputFields.get(i.name)!, type: 'tf.Tensor', doc: `\`${i.name}\` (${i.role}): ${typeText(i.type)}` })),
   );
-  emitForwardVariant(sf, ctx, ctx.variants[0]!);
+  emitForwardVariant(out, ctx, ctx.variants[0]!);
 }
 
 /** The `Forward<suffix>` record and `forward<suffix>` function of one step variant. */
-export function emitForwardVariant(sf: SourceFile, ctx: EmitContext, v: StepVariant): void {
+export function emitForwardVariant(out: ProgramBuilder, ctx: EmitContext, v: StepVariant): void {
   const { plan, tg } = v;
   const prediction = tg.graph.nodes[tg.outputs['prediction'] ?? tg.loss]!;
-  record(sf, `Forward${v.suffix}`, `What \`forward${v.suffix}\` hands on. The caller owns \`loss\` and \`prediction\`; \`backward${v.suffix}\` disposes the rest.`, [
+  record(out, `Forward${v.suffix}`, `What \`forward${v.suffix}\` hands on. The caller owns \`loss\` and \`prediction\`; \`backward${v.suffix}\` disposes the rest.`, [
     { name: 'loss', type: 'tf.Tensor', doc: 'The scalar training loss.' },
     { name: 'prediction', type: 'tf.Tensor', doc: `The net's output, ${typeText(prediction.type)}.` },
     ...plan.saved.map((name) => ({ name, type: 'tf.Tensor', doc: savedDoc(v, name) })),
@@ -32,7 +32,7 @@ export function emitForwardVariant(sf: SourceFile, ctx: EmitContext, v: StepVari
   const fields = [`loss: ${plan.loss}`, `prediction: ${plan.prediction}`, ...plan.saved];
   const purpose = v.suffix === '' ? 'The forward pass' : `The forward pass of ${phaseList(v)}: the same values, keeping what \`backward${v.suffix}\` reads`;
   const training = ctx.usesRng ? ' (`training` switches dropout on; masks draw from `rng`).' : ' (`training` changes nothing: the net has no dropout).';
-  func(sf, {
+  func(out, {
     name: `forward${v.suffix}`,
     doc: `${purpose}${training}`,
     params,

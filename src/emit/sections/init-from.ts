@@ -1,29 +1,29 @@
 // Fine-tuning: `init from "<checkpoint>"` loads parameters by name from a
 // previous run's `best` checkpoint before training starts. Parameters made by
 // `replace` keep their fresh initialisation; names and shapes are checked.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { InitFromConfig } from '../../check/model.js';
 import type { EmitContext } from '../context.js';
 import { constant, func, section } from '../build.js';
 import { literal } from '../literal.js';
 
-export function emitInitFrom(sf: SourceFile, ctx: EmitContext): void {
+export function emitInitFrom(out: ProgramBuilder, ctx: EmitContext): void {
   const init = ctx.model.initFrom;
   if (init === null) return;
-  section(sf, 'Initialisation from a checkpoint', [`${ctx.quote(init.span) ?? 'init from'}`]);
+  section(out, 'Initialisation from a checkpoint', [`${ctx.quote(init.span) ?? 'init from'}`]);
   const names: Record<string, string> = {};
   for (const p of ctx.tg.params) {
     if (!init.fresh.includes(p.name)) names[p.name] = sourceName(p.name, init);
   }
   const value = { path: init.path, names, allowMissing: init.allowUnmatched.map((n) => sourceName(n, init)) };
   constant(
-    sf,
+    out,
     'INIT_FROM',
     literal(value),
     'Where the starting parameters come from: model name → name in the checkpoint (parameters not listed start fresh).',
     '{ path: string; names: Record<string, string>; allowMissing: string[] }',
   );
-  func(sf, {
+  func(out, {
     name: 'loadInitialParams',
     isAsync: true,
     doc: "Replaces the listed parameters with the checkpoint's (its `best` slot); a missing or mis-shaped name is an error.",

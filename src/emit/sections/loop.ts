@@ -1,22 +1,22 @@
 // Section 8: the training loop (epochs, phases, progress, validation,
 // checkpoints, early stop), the final test report, and `main`.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { constant, func, section } from '../build.js';
 
-export function emitLoop(sf: SourceFile, ctx: EmitContext): void {
-  section(sf, 'Training loop');
-  constant(sf, 'TRACE_TENSORS', "process.env['NNC_TRACE_TENSORS'] === '1'", 'NNC_TRACE_TENSORS=1 prints the live tensor count after every step (memory-plan check).');
-  emitEpochPlan(sf, ctx);
-  emitTrainEpoch(sf, ctx);
-  emitTrain(sf, ctx);
-  emitReport(sf, ctx);
-  emitMain(sf, ctx);
+export function emitLoop(out: ProgramBuilder, ctx: EmitContext): void {
+  section(out, 'Training loop');
+  constant(out, 'TRACE_TENSORS', "process.env['NNC_TRACE_TENSORS'] === '1'", 'NNC_TRACE_TENSORS=1 prints the live tensor count after every step (memory-plan check).');
+  emitEpochPlan(out, ctx);
+  emitTrainEpoch(out, ctx);
+  emitTrain(out, ctx);
+  emitReport(out, ctx);
+  emitMain(out, ctx);
 }
 
-function emitEpochPlan(sf: SourceFile, ctx: EmitContext): void {
+function emitEpochPlan(out: ProgramBuilder, ctx: EmitContext): void {
   const phased = ctx.model.phases.length > 0;
-  sf.addInterface({
+  out.addInterface({
     name: 'PlannedEpoch',
     docs: ['One epoch of the run: its phase, base learning rate, schedule and training step.'],
     properties: [
@@ -30,9 +30,9 @@ function emitEpochPlan(sf: SourceFile, ctx: EmitContext): void {
   });
   if (phased) {
     const steps = ctx.model.phases.map((p) => `trainStep${ctx.variants.find((v) => v.phases.includes(p.label))!.suffix}`);
-    constant(sf, 'PHASE_STEPS', `[${steps.join(', ')}]`, 'The training step of each phase (its own trainable parameters).', 'readonly StepFn[]');
+    constant(out, 'PHASE_STEPS', `[${steps.join(', ')}]`, 'The training step of each phase (its own trainable parameters).', 'readonly StepFn[]');
   }
-  func(sf, {
+  func(out, {
     name: 'epochPlan',
     doc: phased
       ? 'The epochs to run: each phase of `PHASES` in order, with its learning rate, schedule and step.'
@@ -54,9 +54,9 @@ function emitEpochPlan(sf: SourceFile, ctx: EmitContext): void {
   });
 }
 
-function emitTrainEpoch(sf: SourceFile, ctx: EmitContext): void {
+function emitTrainEpoch(out: ProgramBuilder, ctx: EmitContext): void {
   const rngArg = ctx.usesRng ? ', run.rng' : '';
-  sf.addInterface({
+  out.addInterface({
     name: 'EpochContext',
     docs: ['Where an epoch sits in the run.'],
     properties: [
@@ -67,7 +67,7 @@ function emitTrainEpoch(sf: SourceFile, ctx: EmitContext): void {
       { name: 'maxSteps', type: 'number | null' },
     ],
   });
-  func(sf, {
+  func(out, {
     name: 'trainEpoch',
     doc: 'One pass over the shuffled training set; returns the mean training loss (stops early at --max-steps).',
     params: [['run', 'Run'], ['train', 'rt.Dataset'], ['at', 'EpochContext'], ['progress', 'rt.Progress']],
@@ -98,9 +98,9 @@ function emitTrainEpoch(sf: SourceFile, ctx: EmitContext): void {
   });
 }
 
-function emitTrain(sf: SourceFile, ctx: EmitContext): void {
+function emitTrain(out: ProgramBuilder, ctx: EmitContext): void {
   const rngArg = ctx.usesRng ? ', run.rng' : '';
-  func(sf, {
+  func(out, {
     name: 'train',
     isAsync: true,
     doc: 'Trains `run` epoch by epoch: validation after each, `last` (and `best`) checkpoints, early stop on patience.',
@@ -149,9 +149,9 @@ function emitTrain(sf: SourceFile, ctx: EmitContext): void {
   });
 }
 
-function emitReport(sf: SourceFile, ctx: EmitContext): void {
+function emitReport(out: ProgramBuilder, ctx: EmitContext): void {
   const rngArg = ctx.usesRng ? ', rng' : '';
-  func(sf, {
+  func(out, {
     name: 'report',
     doc: 'Prints the final test metrics and, for classifiers, the confusion matrix.',
     params: [['params', 'Params'], ['test', 'rt.Dataset'], ['batchSize', 'number'], ...(ctx.usesRng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
@@ -164,9 +164,9 @@ function emitReport(sf: SourceFile, ctx: EmitContext): void {
   });
 }
 
-function emitMain(sf: SourceFile, ctx: EmitContext): void {
+function emitMain(out: ProgramBuilder, ctx: EmitContext): void {
   const rngArg = ctx.usesRng ? ', run.rng' : '';
-  func(sf, {
+  func(out, {
     name: 'main',
     isAsync: true,
     doc: 'Parses the flags, picks the backend, loads the data, trains, and reports on the test set.',
@@ -199,7 +199,7 @@ function emitMain(sf: SourceFile, ctx: EmitContext): void {
       `if (data.test !== null) report(run.params, data.test, flags.batch === 'all' ? data.test.n : flags.batch${rngArg});`,
     ],
   });
-  sf.addStatements((w) => {
+  out.addStatements((w) => {
     w.blankLine();
     w.writeLine('main().catch(rt.exitOnError);');
   });

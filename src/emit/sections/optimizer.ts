@@ -1,7 +1,7 @@
 // Section 5: the optimizer update, written out per parameter: state only for
 // trainable parameters, the learning rate from the schedule each step, the
 // per-parameter lr_scale folded into per-group scalars uploaded once a step.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { ParamInfo } from '../../ir/types.js';
 import type { EmitContext, StepVariant } from '../context.js';
 import { constant, func, record, section } from '../build.js';
@@ -9,10 +9,10 @@ import { literal, numberLiteral, type Plain } from '../literal.js';
 import { optimizerHyper, optimizerTemplate, weightDecay, type OptimizerTemplate } from './optimizers.js';
 
 /** The `OPTIMIZER` literal of the configuration section. */
-export function emitOptimizerConfig(sf: SourceFile, ctx: EmitContext): void {
+export function emitOptimizerConfig(out: ProgramBuilder, ctx: EmitContext): void {
   const o = ctx.model.optimizer;
   const value: Plain = { kind: o.kind, lr: o.lr, ...optimizerHyper(o), weightDecay: weightDecay(o), clipNorm: o.clipNorm };
-  constant(sf, 'OPTIMIZER', `${literal(value)} as const`, `Optimizer: ${o.kind}, hyperparameters with defaults filled in.`);
+  constant(out, 'OPTIMIZER', `${literal(value)} as const`, `Optimizer: ${o.kind}, hyperparameters with defaults filled in.`);
 }
 
 /** Scalars of the optimizer that never change: uploaded once, with the graph's constants. */
@@ -23,18 +23,18 @@ export function optimizerConstants(ctx: EmitContext): { name: string; expr: stri
   return list;
 }
 
-export function emitOptimizer(sf: SourceFile, ctx: EmitContext): void {
+export function emitOptimizer(out: ProgramBuilder, ctx: EmitContext): void {
   const t = optimizerTemplate(ctx.model.optimizer);
-  section(sf, `Optimizer: ${t.kind}`, [t.rule]);
-  emitState(sf, ctx, t);
-  emitStepScalars(sf, ctx, t);
-  emitRule(sf, ctx, t);
-  if (ctx.model.optimizer.clipNorm !== null) emitClipping(sf);
-  for (const v of ctx.variants) emitApplyUpdate(sf, ctx, t, v);
+  section(out, `Optimizer: ${t.kind}`, [t.rule]);
+  emitState(out, ctx, t);
+  emitStepScalars(out, ctx, t);
+  emitRule(out, ctx, t);
+  if (ctx.model.optimizer.clipNorm !== null) emitClipping(out);
+  for (const v of ctx.variants) emitApplyUpdate(out, ctx, t, v);
 }
 
-function emitState(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
-  record(sf, 'OptimizerState', 'Optimizer state: the update count and one tensor per slot and trainable parameter.', [
+function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): void {
+  record(out, 'OptimizerState', 'Optimizer state: the update count and one tensor per slot and trainable parameter.', [
     { name: 'step', type: 'number', doc: 'Updates applied so far.' },
     ...t.slots.map((s) => ({ name: s.name, type: 'Record<Trainable, tf.Tensor>', doc: s.doc })),
   ]);
@@ -45,8 +45,8 @@ function emitState(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void
     body.push(`  ${s.name}: {`, ...ctx.trainable.map((p) => `    ${ctx.field(p)}: ${slotInit(s.init, p)},`), '  },');
   }
   body.push('};');
-  func(sf, { name: 'initOptimizerState', doc: 'Fresh optimizer state for `params`.', params: [['params', 'Params']], returns: 'OptimizerState', body });
-  func(sf, {
+  func(out, { name: 'initOptimizerState', doc: 'Fresh optimizer state for `params`.', params: [['params', 'Params']], returns: 'OptimizerState', body });
+  func(out, {
     name: 'disposeOptimizerState',
     doc: 'Frees the state tensors (when a new phase starts a fresh optimizer).',
     params: [['state', 'OptimizerState']],
@@ -54,12 +54,12 @@ function emitState(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void
     body: t.slots.length === 0 ? ['void state; // sgd keeps no tensors'] : [`tf.dispose([${t.slots.map((s) => `...Object.values(state.${s.name})`).join(', ')}]);`],
   });
   const slotNames = t.slots.map((s) => s.name);
-  constant(sf, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
+  constant(out, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
 }
 
-function emitStepScalars(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
+function emitStepScalars(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): void {
   record(
-    sf,
+    out,
     'StepScalars',
     "One step's scalars for one parameter group.",
     t.stepScalars.map((s) => ({ name: s.name, type: 'tf.Scalar', doc: s.doc })),
@@ -68,7 +68,7 @@ function emitStepScalars(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate)
   const params: [string, string][] = [['lr', 'number']];
   if (uses('decay')) params.push(['decay', 'number']);
   if (uses('t')) params.push(['t', 'number']);
-  func(sf, {
+  func(out, {
     name: 'stepScalars',
     doc: 'Computes the step scalars on the host and uploads each once (`lr` is the group\'s rate, `t` the 1-based update number).',
     params,
@@ -78,13 +78,13 @@ function emitStepScalars(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate)
   void ctx;
 }
 
-function emitRule(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void {
+function emitRule(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): void {
   const decayed = weightDecay(ctx.model.optimizer) > 0 && t.kind !== 'adamw';
   const prelude = decayed
     ? ['// L2 weight decay: the gradient of ½·decay·‖w‖² is decay·w.', 'const decayTerm = tf.mul(w, k.decay);', 'const grad = tf.add(g, decayTerm);', 'tf.dispose([g, decayTerm]);']
     : [];
   const slots = t.slots.map((s) => s.name);
-  func(sf, {
+  func(out, {
     name: t.kind,
     doc: `One ${t.kind} update of a parameter \`w\` with gradient \`g\`: ${t.rule}. Disposes its inputs and returns the new tensors.`,
     params: [['w', 'tf.Tensor'], ['g', 'tf.Tensor'], ...slots.map((s): [string, string] => [s, 'tf.Tensor']), ['k', 'StepScalars']],
@@ -93,8 +93,8 @@ function emitRule(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate): void 
   });
 }
 
-function emitClipping(sf: SourceFile): void {
-  sf.addFunction({
+function emitClipping(out: ProgramBuilder): void {
+  out.addFunction({
     name: 'clipByGlobalNorm',
     docs: ['Rescales the gradients so their global L2 norm is at most `OPTIMIZER.clipNorm`, on the device (no read-back).'],
     typeParameters: [{ name: 'G', constraint: 'Record<string, tf.Tensor>' }],
@@ -121,7 +121,7 @@ function emitClipping(sf: SourceFile): void {
   });
 }
 
-function emitApplyUpdate(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate, v: StepVariant): void {
+function emitApplyUpdate(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate, v: StepVariant): void {
   const groups = parameterGroups(ctx.trainable.filter((p) => v.trainable.includes(p.name)));
   const usesDecay = t.stepScalars.some((s) => /\bdecay\b/.test(s.expr));
   const usesT = t.stepScalars.some((s) => /\bt\b/.test(s.expr));
@@ -140,7 +140,7 @@ function emitApplyUpdate(sf: SourceFile, ctx: EmitContext, t: OptimizerTemplate,
   if (groups.length === 1) body.push(`tf.dispose(Object.values(${groupName(0)}));`);
   else if (groups.length > 1) body.push(`tf.dispose([${groups.map((_, i) => `...Object.values(${groupName(i)})`).join(', ')}]);`);
   const which = v.suffix === '' ? 'every trainable parameter' : `the parameters of \`backward${v.suffix}\``;
-  func(sf, {
+  func(out, {
     name: `applyUpdate${v.suffix}`,
     doc: `Applies one update to ${which} with learning rate \`lr\`; consumes \`grads\`.`,
     params: [['params', 'Params'], ['state', 'OptimizerState'], ['grads', `Grads${v.suffix}`], ['lr', 'number']],

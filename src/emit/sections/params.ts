@@ -1,31 +1,31 @@
 // Section 2: the parameters — a typed record with one field per `.nn`
 // parameter, and their seeded initialisation.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { ParamInfo } from '../../ir/types.js';
 import { typeText, type EmitContext } from '../context.js';
 import { alias, constant, func, record, section } from '../build.js';
 import { literal, quote } from '../literal.js';
 
-export function emitParams(sf: SourceFile, ctx: EmitContext): void {
+export function emitParams(out: ProgramBuilder, ctx: EmitContext): void {
   const notes = ['One tensor per parameter, drawn from the seeded generator: the same values on every backend.'];
   if (ctx.frozen.length > 0) {
     notes.push(`Frozen (no gradient, no update, no optimizer state): ${ctx.frozen.map((p) => p.name).join(', ')}.`);
   }
-  section(sf, 'Parameters', notes);
+  section(out, 'Parameters', notes);
   record(
-    sf,
+    out,
     'Params',
     'The model parameters, by `.nn` name (dots become underscores).',
     ctx.tg.params.map((p) => ({ name: ctx.field(p), type: 'tf.Tensor', doc: paramDoc(p, ctx) })),
   );
   const trainable = ctx.trainable.map((p) => quote(ctx.field(p)));
-  alias(sf, 'Trainable', trainable.length > 0 ? trainable.join(' | ') : 'never', 'The parameters that are trained (they have gradients and optimizer state).');
-  constant(sf, 'TRAINABLE', `[${trainable.join(', ')}]`, 'The trainable parameters, in declaration order.', 'readonly Trainable[]');
+  alias(out, 'Trainable', trainable.length > 0 ? trainable.join(' | ') : 'never', 'The parameters that are trained (they have gradients and optimizer state).');
+  constant(out, 'TRAINABLE', `[${trainable.join(', ')}]`, 'The trainable parameters, in declaration order.', 'readonly Trainable[]');
   const names = Object.fromEntries(ctx.tg.params.map((p) => [ctx.field(p), p.name]));
-  constant(sf, 'PARAM_NAMES', literal(names), 'Each field\'s `.nn` name: the key of its tensor in checkpoints.', 'Record<keyof Params, string>');
+  constant(out, 'PARAM_NAMES', literal(names), 'Each field\'s `.nn` name: the key of its tensor in checkpoints.', 'Record<keyof Params, string>');
   const shapes = Object.fromEntries(ctx.tg.params.map((p) => [ctx.field(p), p.type.shape.map(Number)]));
-  constant(sf, 'PARAM_SHAPES', literal(shapes), 'Each parameter\'s shape (checked when a checkpoint is loaded).', 'Record<keyof Params, number[]>');
-  func(sf, {
+  constant(out, 'PARAM_SHAPES', literal(shapes), 'Each parameter\'s shape (checked when a checkpoint is loaded).', 'Record<keyof Params, number[]>');
+  func(out, {
     name: 'initParams',
     doc: 'Draws the initial parameters from `rng`, in declaration order.',
     params: [['rng', 'rt.Rng']],

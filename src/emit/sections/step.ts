@@ -1,13 +1,13 @@
 // Section 5b: one training step — forward, backward, update — with the loss
 // read back once. No tidy: the memory plan disposes every tensor explicitly.
-import type { SourceFile } from 'ts-morph';
+import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { alias, func, section } from '../build.js';
 import { phaseList } from './forward.js';
 
-export function emitTrainStep(sf: SourceFile, ctx: EmitContext): void {
-  section(sf, 'Training step');
-  func(sf, {
+export function emitTrainStep(out: ProgramBuilder, ctx: EmitContext): void {
+  section(out, 'Training step');
+  func(out, {
     name: 'readScalar',
     doc: 'Reads a scalar tensor back to the host (the one sync of a step).',
     params: [['t', 'tf.Tensor']],
@@ -17,10 +17,10 @@ export function emitTrainStep(sf: SourceFile, ctx: EmitContext): void {
   const rng = ctx.usesRng;
   const params: [string, string][] = [['params', 'Params'], ['state', 'OptimizerState'], ['batch', 'Batch'], ['lr', 'number']];
   if (rng) params.push(['rng', 'rt.Rng']);
-  alias(sf, 'StepFn', `(${params.map(([n, t]) => `${n}: ${t}`).join(', ')}) => number`, 'A training step: updates `params` and `state` in place, returns the batch loss.');
+  alias(out, 'StepFn', `(${params.map(([n, t]) => `${n}: ${t}`).join(', ')}) => number`, 'A training step: updates `params` and `state` in place, returns the batch loss.');
   for (const v of ctx.variants) {
     const which = v.suffix === '' ? '' : ` (${phaseList(v)})`;
-    func(sf, {
+    func(out, {
       name: `trainStep${v.suffix}`,
       doc: `Trains on one batch with learning rate \`lr\` and returns its loss${which}. Tensors live exactly as long as the step needs them.`,
       params,
