@@ -1,7 +1,8 @@
-// Broadcasts x to `attrs.shape` (numpy rules). A symbolic target dimension must
-// already be x's own (aligned at the right), so the lowering can keep x's size
-// there (rt.broadcastTo with -1); to stretch a size-1 axis to a symbolic size use broadcast_like.
-// VJP: dy of the output's shape; autodiff un-broadcasts it centrally.
+// Broadcasts x to `attrs.shape` (numpy rules). A symbolic target dimension
+// must already be x's own (aligned at the right), so the lowering can keep
+// x's size there (rt.broadcastTo with -1); to stretch a size-1 axis to a
+// symbolic size, use broadcast_like. VJP: dy of the output's shape, which
+// autodiff un-broadcasts centrally.
 import type { TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
 import { call, fail, lit } from './common.js';

@@ -5,7 +5,7 @@ import type { TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
 import { axesAttr, boolAttr, call, fail, lit } from './common.js';
 import { formatType, sameType } from '../ir/shapes.js';
-import { lowerReduce, rankOfInput, reduceShape } from './sum.js';
+import { lowerReduce, reduceShape } from './sum.js';
 
 export const max: OpDef = {
   kind: 'max',
@@ -16,7 +16,7 @@ export const max: OpDef = {
     const axes = axesAttr('max', node.attrs, b.type(x)) as number[];
     return [b.add('max_grad', [dy, x, node.id], { axes, keepDims: boolAttr(node.attrs, 'keepDims') })];
   },
-  lower: ([x], node) => lowerReduce('tf.max', x!, node, rankOfInput(node)),
+  lower: ([x], node) => lowerReduce('tf.max', x!, node),
 };
 
 export const maxGrad: OpDef = {

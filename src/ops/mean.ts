@@ -4,7 +4,7 @@
 // generated program divides by the actual size of a short last batch.
 import type { OpDef } from './op.js';
 import { axesAttr, staticCount } from './common.js';
-import { lowerReduce, rankOfInput, reduceShape, spreadOver } from './sum.js';
+import { lowerReduce, reduceShape, spreadOver } from './sum.js';
 
 export const mean: OpDef = {
   kind: 'mean',
@@ -17,5 +17,5 @@ export const mean: OpDef = {
     const scale = n !== null ? b.constant(1 / n) : b.add('inv_count', [x], { axes });
     return [spreadOver(b, x, node, b.add('mul', [dy, scale]))];
   },
-  lower: ([x], node) => lowerReduce('tf.mean', x!, node, rankOfInput(node)),
+  lower: ([x], node) => lowerReduce('tf.mean', x!, node),
 };

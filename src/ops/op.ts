@@ -34,8 +34,8 @@ export type VjpRule = (b: VjpBuilder, node: Node, dy: ValueId) => (ValueId | nul
  *
  * Lowering contract (the emitter and `src/ir/interpret.ts` rely on it):
  * - the result is ONE call, `tf.xxx(...)` or `rt.xxx(...)`, whose arguments are
- *   the `args` (plain identifiers), JS literals, `arg.shape[i]` reads and the
- *   context names below. So each node creates exactly one tensor and leaves no
+ *   the `args` (identifiers or member reads such as `params.w`), JS literals,
+ *   `arg.shape[i]` reads and the context names below. So each node creates exactly one tensor and leaves no
  *   temporaries: the emitter disposes it at its last use without a `tidy`.
  *   Ops needing several kernels call a helper in `src/runtime/kernels.ts`.
  * - it is plain JavaScript as well as TypeScript, so the interpreter can run
@@ -56,7 +56,10 @@ export interface OpDef {
   /** Number of inputs; 'variadic' for any number ≥ 1. */
   arity: number | 'variadic';
   shape(inputs: readonly TensorType[], attrs: Attrs): TensorType | ShapeError;
-  /** null: the op has no gradient (labels, masks, leaves). */
+  /**
+   * null: never differentiated (leaves, integer ops, backward-only kernels);
+   * `zeroGradient` (common.ts): differentiable with a zero gradient.
+   */
   vjp: VjpRule | null;
   /**
    * A TypeScript expression computing the node with the public tfjs API

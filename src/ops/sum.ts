@@ -1,5 +1,5 @@
 // Sum over `attrs.axes` (absent: every axis), keeping them as size 1 when
-// `attrs.keepDims`. VJP: dy brought back to x's shape (see reduceVjp).
+// `attrs.keepDims`. VJP: dy spread back over x's shape (spreadOver).
 import type { Node, TensorType, ValueId } from '../ir/types.js';
 import type { OpDef, VjpBuilder } from './op.js';
 import { axesAttr, boolAttr, call, lit, reducedShape } from './common.js';
@@ -14,12 +14,13 @@ export function reduceShape(op: string) {
 }
 
 /** `tf.sum(x)`, `tf.sum(x, [1])`, `tf.sum(x, [1], true)`: the shortest faithful call. */
-export function lowerReduce(fn: string, x: string, node: Node, rank: number): string {
+export function lowerReduce(fn: string, x: string, node: Node): string {
   const keep = boolAttr(node.attrs, 'keepDims');
   const axes = node.attrs['axes'];
   const all = axes === undefined || axes === null;
   if (all && !keep) return call(fn, x);
-  const list = all ? lit([...Array(rank).keys()]) : lit(typeof axes === 'number' ? [axes] : axes);
+  // Every axis, kept: the output's rank is the input's.
+  const list = all ? lit([...Array(node.type.shape.length).keys()]) : lit(typeof axes === 'number' ? [axes] : axes);
   return keep ? call(fn, x, list, 'true') : call(fn, x, list);
 }
 
@@ -46,13 +47,5 @@ export const sum: OpDef = {
   arity: 1,
   shape: reduceShape('sum'),
   vjp: (b, node, dy) => [spreadOver(b, node.inputs[0]!, node, dy)],
-  lower: ([x], node) => lowerReduce('tf.sum', x!, node, rankOfInput(node)),
+  lower: ([x], node) => lowerReduce('tf.sum', x!, node),
 };
-
-/** The input rank of a reduction, recovered from its output type and attributes. */
-export function rankOfInput(node: Node): number {
-  if (boolAttr(node.attrs, 'keepDims')) return node.type.shape.length;
-  const axes = node.attrs['axes'];
-  if (axes === undefined || axes === null) return 0; // only used when all axes are listed explicitly
-  return node.type.shape.length + (typeof axes === 'number' ? 1 : (axes as unknown[]).length);
-}
