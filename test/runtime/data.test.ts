@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './tmp.js';
-import { DataError, loadCsv, loadIdx, loadSource, prepareData, resolveDataPath, checkFeatureShape, Rng } from '../../src/runtime/index.js';
+import { batchCount, batches, checkFeatureShape, DataError, loadCsv, loadIdx, loadSource, prepareData, resolveDataPath, Rng } from '../../src/runtime/index.js';
 
 const FIX = join(import.meta.dirname, 'fixtures');
 const tmp = tempDir('nnc-data');
@@ -201,5 +201,44 @@ describe('prepareData', () => {
     expect(dataError(() => checkFeatureShape(ds, [28, 28], 'the training data'))).toBe(
       "the training data has 64 values per example (shape [8, 8]), but the model's input is [28, 28] (784 values)",
     );
+  });
+});
+
+describe('batches', () => {
+  // 5 examples of 2 features: x = [i, 10 i], y = i % 3
+  const ds = { x: Float32Array.from([0, 0, 1, 10, 2, 20, 3, 30, 4, 40]), y: Int32Array.from([0, 1, 2, 0, 1]), n: 5, featureShape: [2] };
+
+  it('yields [b, ...featureShape] float32 features and int32 labels, the last batch smaller', () => {
+    const got = [...batches(ds, 2)].map((b) => {
+      const r = { index: b.index, size: b.size, x: b.x.arraySync(), xShape: b.x.shape, y: b.y.arraySync(), yDtype: b.y.dtype };
+      b.dispose();
+      return r;
+    });
+    expect(got).toEqual([
+      { index: 0, size: 2, x: [[0, 0], [1, 10]], xShape: [2, 2], y: [0, 1], yDtype: 'int32' },
+      { index: 1, size: 2, x: [[2, 20], [3, 30]], xShape: [2, 2], y: [2, 0], yDtype: 'int32' },
+      { index: 2, size: 1, x: [[4, 40]], xShape: [1, 2], y: [1], yDtype: 'int32' },
+    ]);
+    expect(batchCount(5, 2)).toBe(3);
+  });
+
+  it('follows a given order, emits one-hot rows, drops the last partial batch, and leaks no tensor', () => {
+    const before = tf.memory().numTensors;
+    const seen: { x: number[][]; y: number[][] }[] = [];
+    for (const b of batches(ds, 2, { order: Int32Array.from([4, 2, 0, 1, 3]), oneHot: 3, dropLast: true })) {
+      seen.push({ x: b.x.arraySync() as number[][], y: b.y.arraySync() as number[][] });
+      b.dispose();
+    }
+    expect(seen).toEqual([
+      { x: [[4, 40], [2, 20]], y: [[0, 1, 0], [0, 0, 1]] },
+      { x: [[0, 0], [1, 10]], y: [[1, 0, 0], [0, 1, 0]] },
+    ]);
+    expect(batchCount(5, 2, true)).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('rejects a bad batch size or order', () => {
+    expect(() => batches(ds, 0).next()).toThrow(RangeError);
+    expect(() => batches(ds, 2, { order: Int32Array.from([0, 1]) }).next()).toThrow(RangeError);
   });
 });
