@@ -80,7 +80,7 @@ async function main() {
     after = smokeTest();
   }
   if (!after.ok) throw new SetupError(`installed, but the smoke test failed: ${after.detail}`);
-  if (!cachedAddon) cacheAddon();
+  cacheAddon();
   log(`ready in ${elapsed()} (${after.detail})`);
 }
 
@@ -89,7 +89,7 @@ function addonCacheDir() {
   return join(cacheDir, 'addon');
 }
 
-/** Keeps the freshly compiled addon so later installs (fresh clones, CI) skip the compile. */
+/** Keeps a freshly compiled addon so later installs (fresh clones, CI) skip the compile. */
 function cacheAddon() {
   const lib = join(root, 'node_modules', '@tensorflow', 'tfjs-node', 'lib');
   try {
@@ -97,6 +97,7 @@ function cacheAddon() {
       const dir = join(addonCacheDir(), napi, TFJS_NODE_VERSION);
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `CPU-linux-${TFJS_NODE_VERSION}.tar.gz`);
+      if (existsSync(file)) continue;
       run('tar', ['-C', lib, '-czf', `${file}.${process.pid}.tmp`, napi]);
       renameSync(`${file}.${process.pid}.tmp`, file);
     }
