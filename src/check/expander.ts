@@ -92,9 +92,12 @@ export class Expander {
     const code = /rank/i.test(r.error) ? 'NNC3021' : /dtype|float|expects (f32|i32)/i.test(r.error) ? 'NNC3022' : 'NNC3020';
     const sides = ins.length === 2 ? ['left', 'right'] : ins.map((_, i) => `input ${i + 1}`);
     const from = ins.map((v, i) => `${ins.length > 1 ? `${sides[i]}: ` : 'from '}${formatFrom(v.name, v.span, this.multiFile)}`).join('; ');
-    const message = `${at.who}: ${stripOpPrefix(r.error, op)}${from ? ` (${from})` : ''}`;
+    const inBinding = at.label && at.label !== at.who ? ` in \`${at.label}\`` : '';
+    const message = `${at.who}${inBinding}: ${stripOpPrefix(r.error, op)}${from ? ` (${from})` : ''}`;
     const extra: { hint?: string; related?: { message: string; span: Span }[] } = { related: this.callSites() };
-    if (r.hint) extra.hint = r.hint;
+    // The language has no cast: a dtype refusal gets a hint about what i32 values are for.
+    const hint = code === 'NNC3022' ? 'i32 values are class labels or token ids; arithmetic and layers take f32 values' : (r.hint ?? DEFAULT_HINTS[op]);
+    if (hint) extra.hint = hint;
     this.sink.report(code, message, at.span, extra);
     return null;
   }
@@ -277,6 +280,16 @@ export class Expander {
     }
   }
 }
+
+/** Hints for shape refusals whose op gives none. */
+const ELEMENTWISE = 'elementwise operands need equal shapes, or shapes that broadcast (a missing or size-1 axis stretches)';
+const DEFAULT_HINTS: Partial<Record<OpKind, string>> = {
+  add: ELEMENTWISE,
+  sub: ELEMENTWISE,
+  mul: ELEMENTWISE,
+  div: ELEMENTWISE,
+  matmul: 'in a @ b, the last dimension of a must equal the first dimension of b',
+};
 
 function stripOpPrefix(error: string, op: string): string {
   return error.startsWith(`${op}: `) ? error.slice(op.length + 2) : error;

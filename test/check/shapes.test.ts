@@ -102,20 +102,22 @@ net {
 loss = cross_entropy(logits, y)
 `);
     expect(r.codes).toEqual(['NNC3020']);
-    expect(r.text).toBe(`spec.nn:6:10: error NNC3020: \`x + relu(x @ w)\`: shapes do not broadcast: f32[batch, 8] + f32[batch, 5] (left: \`x\` (line 2); right: \`relu(x @ w)\` (line 6))
+    expect(r.text).toBe(`spec.nn:6:10: error NNC3020: \`x + relu(x @ w)\` in \`r\`: shapes do not broadcast: f32[batch, 8] + f32[batch, 5] (left: \`x\` (line 2); right: \`relu(x @ w)\` (line 6))
   |
 6 |   return x + relu(x @ w)
   |          ^~~~~~~~~~~~~~~
 spec.nn:9:7: note: in \`res(x, 5)\`, called here
   |
 9 |   r = res(x, 5)
-  |       ^~~~~~~~~`);
+  |       ^~~~~~~~~
+  hint: elementwise operands need equal shapes, or shapes that broadcast (a missing or size-1 axis stretches)`);
   });
 
   it('matmul with mismatched inner dimensions', () => {
     const r = check(mlp({ net: '  q = x @ x\n  logits = dense(q, 3)' }));
     expect(r.codes).toEqual(['NNC3020']);
-    expect(r.text).toContain('error NNC3020: `x @ x`: inner dimensions differ: f32[batch, 8] @ f32[batch, 8] (left: `x` (line 2); right: `x` (line 2))');
+    expect(r.text).toContain('spec.nn:5:7: error NNC3020: `x @ x` in `q`: inner dimensions differ: f32[batch, 8] @ f32[batch, 8] (left: `x` (line 2); right: `x` (line 2))');
+    expect(r.text).toContain('hint: in a @ b, the last dimension of a must equal the first dimension of b');
   });
 
   it('a loss that is not a scalar', () => {
@@ -205,6 +207,7 @@ describe('dtype errors from the ops', () => {
   it('arithmetic between labels and features is a dtype mismatch', () => {
     const r = check(mlp({ inputs: 'input x: f32[8]\ninput c: i32[8]\ntarget y: class(3)', net: '  s = x + c\n  logits = dense(s, 3)' }));
     expect(r.codes).toEqual(['NNC3022']);
-    expect(r.text).toContain('error NNC3022: `x + c`: dtypes differ: f32[batch, 8] + i32[batch, 8] (left: `x` (line 2); right: `c` (line 3))');
+    expect(r.text).toContain('spec.nn:6:7: error NNC3022: `x + c` in `s`: dtypes differ: f32[batch, 8] + i32[batch, 8] (left: `x` (line 2); right: `c` (line 3))');
+    expect(r.text).toContain('hint: i32 values are class labels or token ids; arithmetic and layers take f32 values');
   });
 });
