@@ -112,16 +112,23 @@ export function broadcastTo(x: tf.Tensor, shape: number[]): tf.Tensor {
 
 /**
  * Inverted-dropout mask of x's shape: 0 with probability `rate`, else
- * 1/(1-rate), drawn from the trainer's `rng` while training; all ones
- * otherwise. Drawn in JS (one uint32 per element) and uploaded once: cheaper
- * than the several kernels of a tensor RNG, and reproducible from the seed.
+ * 1/(1-rate), while training; all ones otherwise. One draw from the trainer's
+ * `rng` seeds a mulberry32 stream for the mask's cells (drawn in JS, uploaded
+ * once: cheaper than the several kernels of a tensor RNG, and reproducible
+ * from the trainer's seed and RNG state).
  */
 export function dropoutMask(x: tf.Tensor, rate: number, training: boolean, rng: Pick<Rng, 'nextUint32'>): tf.Tensor {
   if (!training || rate === 0) return tf.onesLike(x);
   const keep = 1 / (1 - rate);
   const threshold = rate * 4294967296;
   const values = new Float32Array(x.size);
-  for (let i = 0; i < values.length; i++) values[i] = rng.nextUint32() < threshold ? 0 : keep;
+  let state = rng.nextUint32() | 0;
+  for (let i = 0; i < values.length; i++) {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    values[i] = (t ^ (t >>> 14)) >>> 0 < threshold ? 0 : keep;
+  }
   return tf.tensor(values, x.shape, 'float32');
 }
 
