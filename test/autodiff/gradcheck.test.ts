@@ -55,6 +55,30 @@ describe('gradcheck', () => {
     }
   });
 
+  it('passes on regression (mse) and binary (sigmoid cross-entropy) heads sharing a trunk', async () => {
+    const f = new Fixture();
+    const x = f.input('x', ['batch', 5]);
+    const yReg = f.input('yr', ['batch', 2], 'f32', 'target');
+    const yBin = f.input('yb', ['batch', 1], 'f32', 'target');
+    const w = f.param('trunk.weight', [5, 4], true, 2);
+    const wr = f.param('reg.weight', [4, 2], true, 3);
+    const wb = f.param('bin.weight', [4, 1], true, 4);
+    const bb = f.param('bin.bias', [1], true, 4);
+    const g = f.g;
+    const h = g.add('sigmoid', [g.add('matmul', [x, w], {}, fwd('trunk', 2))], {}, fwd('trunk', 2));
+    const reg = g.add('mean', [g.add('mse', [g.add('matmul', [h, wr], {}, fwd('reg', 3)), yReg], {}, fwd('loss', 5))], {}, fwd('loss', 5));
+    const logit = g.add('add', [g.add('matmul', [h, wb], {}, fwd('bin', 4)), bb], {}, fwd('bin', 4));
+    const bin = g.add('mean', [g.add('sigmoid_cross_entropy', [logit, yBin], {}, fwd('loss', 5))], {}, fwd('loss', 5));
+    const loss = g.add('add', [reg, g.add('mul', [bin, g.add('const', [], { value: 0.5 }, fwd('loss', 5))], {}, fwd('loss', 5))], {}, fwd('loss', 5));
+    const tg = optimize(differentiate(f.finish(loss), new DiagnosticSink()), { verify: true });
+    const rows = await gradcheck(tg, { seed: 8, batch: 5 });
+    expect(rows.map((r) => r.param)).toEqual(['trunk.weight', 'reg.weight', 'bin.weight', 'bin.bias']);
+    for (const r of rows) {
+      expect(r.pass, formatGradcheckTable(rows)).toBe(true);
+      expect(r.fdChecked, formatGradcheckTable(rows)).toBeGreaterThan(0);
+    }
+  });
+
   it('fails a parameter whose compiled gradient is wrong, and only that one', async () => {
     const tg = optimize(differentiate(mlp(), new DiagnosticSink()));
     // Point h.bias's gradient at 1.01 × the true one: a 1% error.
