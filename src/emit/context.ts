@@ -20,6 +20,8 @@ export interface EmitOptions {
    * trainable parameters.
    */
   phaseGraphs?: readonly TrainingGraph[];
+  /** Texts of specs the main spec `use`s, by the file name their spans carry (for quoting their lines). */
+  usedSources?: readonly { file: string; text: string }[];
 }
 
 /**
@@ -54,6 +56,8 @@ export interface EmitContext {
   usesRng: boolean;
   /** `line N: <source text>` for a span, or null without one. */
   quote(span: Span | null): string | null;
+  /** `line N`, or `<file> line N` for a line of a used spec. */
+  where(span: Span): string;
   /** The `Params` field of a parameter (by `ParamInfo` or name). */
   field(p: ParamInfo | string): string;
 }
@@ -61,7 +65,11 @@ export interface EmitContext {
 export function makeContext(model: CheckedModel, tg: TrainingGraph, opts: EmitOptions): EmitContext {
   const variants = stepVariants(model, tg, opts);
   const plan = variants[0]!.plan;
-  const lines = opts.sourceText.split(/\r?\n/);
+  const texts = new Map<string, string[]>();
+  for (const u of opts.usedSources ?? []) texts.set(u.file, u.text.split(/\r?\n/));
+  texts.set(model.file, opts.sourceText.split(/\r?\n/));
+  // Lines of a used spec name their file; the main spec's lines do not.
+  const where = (span: Span) => (span.file === model.file ? `line ${span.line}` : `${span.file} line ${span.line}`);
   const trained = new Set(variants.flatMap((v) => v.trainable));
   return {
     model,
@@ -72,10 +80,11 @@ export function makeContext(model: CheckedModel, tg: TrainingGraph, opts: EmitOp
     trainable: tg.params.filter((p) => trained.has(p.name)),
     frozen: tg.params.filter((p) => !trained.has(p.name)),
     usesRng: variants.some((v) => v.plan.usesRng),
+    where,
     quote(span) {
       if (!span) return null;
-      const text = (lines[span.line - 1] ?? '').trim().replace(/\s+#.*$/, '');
-      return text === '' ? `line ${span.line}` : `line ${span.line}: ${text}`;
+      const text = (texts.get(span.file)?.[span.line - 1] ?? '').trim().replace(/\s+#.*$/, '');
+      return text === '' ? where(span) : `${where(span)}: ${text}`;
     },
     field(p) {
       const name = typeof p === 'string' ? p : p.name;

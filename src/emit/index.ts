@@ -86,6 +86,8 @@ function tidyBlankLines(text: string): string {
   const out: string[] = [];
   for (const line of lines) {
     const previous = out[out.length - 1];
+    // ts-morph may leave a blank line after an indented comment that ends with `}` (a quoted `.nn` line).
+    if (line === '' && previous !== undefined && /^\s+\/\//.test(previous)) continue;
     if (line.startsWith('/**') && previous !== undefined && previous !== '' && !previous.startsWith('//')) out.push('');
     out.push(line);
   }

@@ -8,6 +8,9 @@ import { compileSource } from '../../src/pipeline.js';
 import { DiagnosticSink } from '../../src/diagnostics/diagnostic.js';
 import { emitTrainer, type EmittedFiles } from '../../src/emit/index.js';
 import { readRuntimeFiles } from '../../src/emit/runtime-files.js';
+import { phaseForwards } from '../../src/check/phase-graphs.js';
+import { differentiate } from '../../src/autodiff/differentiate.js';
+import { optimize } from '../../src/passes/index.js';
 import { typeErrors, writeEmitted } from './harness.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -20,16 +23,30 @@ function compileSpec(file: string): EmittedFiles {
     readSource: (path) => ({ file: join('specs', path), text: readFileSync(join(REPO, 'specs', path), 'utf8') }),
   });
   if (compiled === null) throw new Error(`${file}: ${sink.items.map((d) => `${d.code} ${d.message}`).join('; ')}`);
-  return emitTrainer(compiled.model, compiled.training, { specPath: file, compilerVersion: '0.1.0', sourceText: text, runtimeFiles: RUNTIME });
+  // One training graph per phase, each differentiated for that phase's trainable set.
+  const phaseGraphs = phaseForwards(compiled.model).map((f) => optimize(differentiate(f, sink)));
+  const usedSources = [{ file: 'specs/mnist-mlp.nn', text: readFileSync(join(REPO, 'specs/mnist-mlp.nn'), 'utf8') }];
+  return emitTrainer(compiled.model, compiled.training, { specPath: file, compilerVersion: '0.1.0', sourceText: text, runtimeFiles: RUNTIME, phaseGraphs, usedSources });
 }
 
-const SPECS = ['specs/digits.nn', 'specs/mnist-mlp.nn'];
+const SPECS = ['specs/digits.nn', 'specs/mnist-mlp.nn', 'specs/mnist-finetune.nn'];
 
 describe('worked-example specs', () => {
   const emitted = new Map(SPECS.map((s) => [s, compileSpec(s)]));
 
   it('emit the same bytes twice', () => {
     for (const spec of SPECS) expect(compileSpec(spec).files[0]!.text, spec).toBe(emitted.get(spec)!.files[0]!.text);
+  });
+
+  it('fine-tuning: phase 1 has no gradient statements for the frozen layer, phase 2 has them; used-spec lines name their file', () => {
+    const text = emitted.get('specs/mnist-finetune.nn')!.files[0]!.text;
+    const phase1 = text.slice(text.indexOf('function backward('), text.indexOf('function forwardPhase2('));
+    const phase2 = text.slice(text.indexOf('function backwardPhase2('), text.indexOf('// ─── Optimizer'));
+    expect(phase1).toContain('d_logits_weight');
+    expect(phase1).not.toContain('d_h_weight');
+    expect(phase2).toContain('d_h_weight');
+    expect(text).toContain('// specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)');
+    expect(text).toContain("loadCheckpoint(INIT_FROM.path, { slot: 'best'");
   });
 
   it('type-check in strict mode', () => {

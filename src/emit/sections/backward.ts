@@ -37,7 +37,7 @@ function emitBackwardVariant(out: ProgramBuilder, ctx: EmitContext, v: StepVaria
   const body: string[] = [];
   if (plan.saved.length > 0) body.push(`const { ${plan.saved.join(', ')} } = fwd;`);
   if (body.length > 0) body.push('');
-  body.push(...statementsWithSource(ctx, v, plan.backward, '∂ ', (s) => describe(v, s.node)));
+  body.push(...statementsWithSource(ctx, v, plan.backward, '∂ ', (s) => describe(ctx, v, s.node)));
   body.push(`return { ${plan.grads.map((g) => (g.expr === g.field ? g.field : `${g.field}: ${g.expr}`)).join(', ')} };`);
   func(out, {
     name: `backward${v.suffix}`,
@@ -49,11 +49,11 @@ function emitBackwardVariant(out: ProgramBuilder, ctx: EmitContext, v: StepVaria
 }
 
 /** `∂ matmul (h), line 9` — the forward op this node differentiates and where it was written. */
-function describe(v: StepVariant, node: Node): string {
+function describe(ctx: EmitContext, v: StepVariant, node: Node): string {
   const of = node.origin.of === null ? undefined : v.tg.graph.nodes[node.origin.of];
   if (of && (of.op === 'param' || of.op === 'input')) return `Σ ∂ ${String(of.attrs['name'])} over its uses`;
   const label = node.origin.label ?? of?.origin.label ?? null;
   const what = of ? `∂ ${of.op}` : node.op;
   const span = node.origin.span ?? of?.origin.span ?? null;
-  return [what + (label ? ` (${label})` : ''), ...(span ? [`line ${span.line}`] : [])].join(', ');
+  return [what + (label ? ` (${label})` : ''), ...(span ? [ctx.where(span)] : [])].join(', ');
 }

@@ -25,7 +25,7 @@ export function emitForwardVariant(out: ProgramBuilder, ctx: EmitContext, v: Ste
   record(out, `Forward${v.suffix}`, `What \`forward${v.suffix}\` hands on. The caller owns \`loss\` and \`prediction\`; \`backward${v.suffix}\` disposes the rest.`, [
     { name: 'loss', type: 'tf.Tensor', doc: 'The scalar training loss.' },
     { name: 'prediction', type: 'tf.Tensor', doc: `The net's output, ${typeText(prediction.type)}.` },
-    ...plan.saved.map((name) => ({ name, type: 'tf.Tensor', doc: savedDoc(v, name) })),
+    ...plan.saved.map((name) => ({ name, type: 'tf.Tensor', doc: savedDoc(ctx, v, name) })),
   ]);
   const params: [string, string][] = [['params', 'Params'], ['batch', 'Batch'], ['training', 'boolean']];
   if (ctx.usesRng) params.push(['rng', 'rt.Rng']);
@@ -42,9 +42,9 @@ export function emitForwardVariant(out: ProgramBuilder, ctx: EmitContext, v: Ste
 }
 
 /** `relu output, line 16: read by backward`. */
-function savedDoc(v: StepVariant, name: string): string {
+function savedDoc(ctx: EmitContext, v: StepVariant, name: string): string {
   const s = v.plan.forward.find((f) => f.name === name)!;
-  const line = s.node.origin.span ? `, line ${s.node.origin.span.line}` : '';
+  const line = s.node.origin.span ? `, ${ctx.where(s.node.origin.span)}` : '';
   return `${s.node.op}${line}: read by \`backward${v.suffix}\`.`;
 }
 

@@ -39,7 +39,7 @@ export function emitParams(out: ProgramBuilder, ctx: EmitContext): void {
 }
 
 function paramDoc(p: ParamInfo, ctx: EmitContext): string {
-  const where = p.span ? `, line ${p.span.line}` : '';
+  const where = p.span ? `, ${ctx.where(p.span)}` : '';
   const frozen = ctx.frozen.includes(p) ? ', frozen' : '';
   const scale = p.lrScale !== 1 ? `, lr × ${p.lrScale}` : '';
   return `\`${p.name}\`: ${typeText(p.type)}, ${p.init.kind}${scale}${frozen}${where}`;
