@@ -3,6 +3,7 @@
 import type { DiagnosticSink } from './diagnostics/diagnostic.js';
 import { frontEnd } from './syntax/index.js';
 import { checkModel } from './check/index.js';
+import { phaseForwards } from './check/phase-graphs.js';
 import type { CheckedModel } from './check/model.js';
 import { differentiate } from './autodiff/differentiate.js';
 import { optimize } from './passes/index.js';
@@ -29,6 +30,8 @@ export interface Compiled {
   raw: TrainingGraph;
   /** After DCE, CSE, simplification, folding. */
   training: TrainingGraph;
+  /** With `phases { }`: one optimised graph per phase, each differentiated for that phase's trainable set. */
+  phases: TrainingGraph[];
 }
 
 /** text → Spec → CheckedModel → TrainingGraph → optimised TrainingGraph; null where a stage reported errors. */
@@ -50,6 +53,8 @@ export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: Pipel
   if (model === null || sink.hasErrors) return null;
   const raw = differentiate(model.forward, sink);
   if (sink.hasErrors) return null;
-  const training = opts.optimize === false ? raw : optimize(raw);
-  return { spec, model, raw, training };
+  const finish = (g: TrainingGraph): TrainingGraph => (opts.optimize === false ? g : optimize(g));
+  const phases = phaseForwards(model).map((fwd) => finish(differentiate(fwd, sink)));
+  if (sink.hasErrors) return null;
+  return { spec, model, raw, training: finish(raw), phases };
 }

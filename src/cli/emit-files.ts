@@ -21,6 +21,7 @@ export function emitFiles(compiled: Compiled, specFile: string, sourceText: stri
     compilerVersion: VERSION,
     sourceText,
     runtimeFiles: runtimeFiles(),
+    phaseGraphs: compiled.phases,
   }).files;
 }
 
