@@ -1,12 +1,13 @@
 // 2-D convolution, NHWC: conv2d(x f32[batch, H, W, Cin], w f32[kh, kw, Cin, Cout];
-// strides, padding) → f32[batch, Ho, Wo, Cout] (cross-correlation, as in
-// TensorFlow). VJP: the backward kernels conv2d_backprop_input (to x) and
-// conv2d_backprop_filter (to w). Dilation is not supported yet: tfjs has no
-// gradient kernels for it.
+// strides, padding, dilations) → f32[batch, Ho, Wo, Cout] (cross-correlation,
+// as in TensorFlow). VJP: the backward kernels conv2d_backprop_input (to x)
+// and conv2d_backprop_filter (to w). tfjs has no gradient kernels for dilated
+// convolutions; the runtime computes them with the dilated filter (zeros
+// between taps), which is the same convolution.
 import type { TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
 import { asRank, call, fail, lit } from './common.js';
-import { pairAttr, spatialOut, windowAttrs, windowOf, type Window } from './conv_common.js';
+import { isDilated, spatialOut, windowAttrs, windowOf, type Window } from './conv_common.js';
 import { formatType } from '../ir/shapes.js';
 
 export const conv2d: OpDef = {
@@ -15,8 +16,6 @@ export const conv2d: OpDef = {
   shape(inputs, attrs) {
     const [x, w] = inputs as [TensorType, TensorType];
     const both = `${formatType(x)} with filter ${formatType(w)}`;
-    const dil = pairAttr(attrs, 'dilations', 1);
-    if (!dil || dil[0] !== 1 || dil[1] !== 1) return fail(`conv2d: dilation other than 1 is not supported (tfjs has no gradient kernel for it)`);
     if (w.dtype !== 'f32' || w.shape.length !== 4 || !w.shape.every((d) => typeof d === 'number')) {
       return fail(`conv2d: expects a static filter f32[kh, kw, in, out], got ${formatType(w)}`);
     }
@@ -38,7 +37,8 @@ export const conv2d: OpDef = {
   },
   lower([x, w], node) {
     const win = convWindow(node.attrs);
-    return call('tf.conv2d', asRank(x!, 4), asRank(w!, 4), lit(win.strides), lit(win.padding));
+    const args = [asRank(x!, 4), asRank(w!, 4), lit(win.strides), lit(win.padding)];
+    return call('tf.conv2d', ...args, ...(isDilated(win) ? ["'NHWC'", lit(win.dilations)] : []));
   },
 };
 

@@ -5,7 +5,7 @@
 import type { Dim, TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
 import { asRank, call, fail, lit } from './common.js';
-import { runtimeShape } from './conv_common.js';
+import { isDilated, runtimeShape } from './conv_common.js';
 import { convWindow } from './conv2d.js';
 import { dimsAttr, formatType } from '../ir/shapes.js';
 
@@ -30,7 +30,9 @@ export const conv2dBackpropInput: OpDef = {
   lower([dy, w], node) {
     const win = convWindow(node.attrs);
     // The input's batch size is dy's: symbolic dims are read from dy at run time.
-    return call('tf.conv2dTranspose', asRank(dy!, 4), asRank(w!, 4), runtimeShape(node.type.shape, dy!), lit(win.strides), lit(win.padding));
+    const shape = runtimeShape(node.type.shape, dy!);
+    if (isDilated(win)) return call('rt.conv2dBackpropInput', dy!, w!, shape, lit(win.padding), lit(win.dilations));
+    return call('tf.conv2dTranspose', asRank(dy!, 4), asRank(w!, 4), shape, lit(win.strides), lit(win.padding));
   },
 };
 
@@ -47,6 +49,7 @@ export const conv2dBackpropFilter: OpDef = {
   vjp: null,
   lower([x, dy], node) {
     const win = convWindow(node.attrs);
-    return call('rt.conv2dBackpropFilter', x!, dy!, lit(node.type.shape as number[]), lit(win.strides), lit(win.padding));
+    const args = [x!, dy!, lit(node.type.shape as number[]), lit(win.strides), lit(win.padding)];
+    return call('rt.conv2dBackpropFilter', ...args, ...(isDilated(win) ? [lit(win.dilations)] : []));
   },
 };

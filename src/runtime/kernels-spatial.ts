@@ -8,10 +8,38 @@ import { hasFlaw, hasKernel, samePadding, withTemps } from './kernels-support.js
 
 type Pad = 'same' | 'valid';
 
-/** dL/dfilter of tf.conv2d (NHWC); from slices and matmuls where the backend lacks the kernel (wasm). */
-export function conv2dBackpropFilter(x: tf.Tensor, dy: tf.Tensor, filterShape: number[], strides: [number, number], pad: Pad): tf.Tensor {
-  if (!hasKernel('Conv2DBackpropFilter')) return conv2dBackpropFilterBySlices(x, dy, filterShape, strides, pad);
-  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape }) as tf.Tensor;
+/**
+ * dL/dfilter of tf.conv2d (NHWC); from slices and matmuls where the backend
+ * lacks the kernel (wasm). Dilated (stride 1): the gradient of the dilated
+ * filter, of which the real taps are every d-th.
+ */
+export function conv2dBackpropFilter(x: tf.Tensor, dy: tf.Tensor, filterShape: number[], strides: [number, number], pad: Pad, dilations: [number, number] = [1, 1]): tf.Tensor {
+  const [dh, dw] = dilations;
+  const [kh, kw, cin, cout] = filterShape as [number, number, number, number];
+  const shape = [(kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, cout];
+  const full = hasKernel('Conv2DBackpropFilter')
+    ? (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: shape }) as tf.Tensor)
+    : conv2dBackpropFilterBySlices(x, dy, shape, strides, pad);
+  if (dh === 1 && dw === 1) return full;
+  return withTemps((t) => tf.stridedSlice(t(full), [0, 0, 0, 0], shape, [dh, dw, 1, 1]));
+}
+
+/** dL/dx of a dilated tf.conv2d (stride 1): the transposed convolution with the dilated filter. */
+export function conv2dBackpropInput(dy: tf.Tensor, w: tf.Tensor, inputShape: [number, number, number, number], pad: Pad, dilations: [number, number]): tf.Tensor {
+  return withTemps((t) => tf.conv2dTranspose(dy as tf.Tensor4D, t(dilateFilter(w, dilations)) as tf.Tensor4D, inputShape, 1, pad));
+}
+
+/** The filter with d-1 zero taps between neighbours: a d-dilated convolution with w is a plain one with this. */
+export function dilateFilter(w: tf.Tensor, [dh, dw]: [number, number]): tf.Tensor {
+  const [kh, kw, cin, cout] = w.shape as [number, number, number, number];
+  const [eh, ew] = [(kh - 1) * dh + 1, (kw - 1) * dw + 1];
+  const src = w.dataSync();
+  const out = new Float32Array(eh * ew * cin * cout);
+  const cell = cin * cout;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) out.set(src.subarray((i * kw + j) * cell, (i * kw + j + 1) * cell), (i * dh * ew + j * dw) * cell);
+  }
+  return tf.tensor4d(out, [eh, ew, cin, cout]);
 }
 
 /**

@@ -56,7 +56,8 @@ const cases: Case[] = [
     build: (g, [x, w1, w2]) => {
       const c1 = op(g, 'max_pool', [op(g, 'conv2d', [x!, w1!], { padding: 'same' })], { size: 2, strides: 2, padding: 'same' });
       const c2 = op(g, 'avg_pool', [op(g, 'conv2d', [c1, w2!], { strides: 2, padding: 'valid' })], { size: 2, padding: 'same' });
-      return op(g, 'mean', [c2], { axes: [1, 2] });
+      const c3 = op(g, 'conv2d', [x!, op(g, 'slice', [w1!], { begin: [0, 0, 0, 0], size: [2, 2, 2, 3] })], { dilations: 2, padding: 'same' });
+      return op(g, 'add', [op(g, 'mean', [c2], { axes: [1, 2] }), op(g, 'mean', [c3], { axes: [1, 2] })]);
     } },
 ];
 

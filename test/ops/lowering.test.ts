@@ -48,6 +48,8 @@ describe('lowered expressions read like hand-written tfjs', () => {
     ['pow', [[3]], { exponent: 3 }, ['x'], 'tf.pow(x, 3)'],
     ['conv2d', [['batch', 28, 28, 1], [3, 3, 1, 32]], { padding: 'same' }, ['image', 'w'], "tf.conv2d(image as tf.Tensor4D, w as tf.Tensor4D, [1, 1], 'same')"],
     ['conv2d_backprop_input', [['batch', 14, 14, 8], [3, 3, 1, 8]], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, ['dy', 'w'], "tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [dy.shape[0], 28, 28, 1], [2, 2], 'same')"],
+    ['conv2d', [['batch', 9, 9, 1], [3, 3, 1, 4]], { dilations: 2 }, ['x', 'w'], "tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [1, 1], 'valid', 'NHWC', [2, 2])"],
+    ['conv2d_backprop_input', [['batch', 5, 5, 4], [3, 3, 1, 4]], { dilations: 2, shape: ['batch', 9, 9, 1] }, ['dy', 'w'], "rt.conv2dBackpropInput(dy, w, [dy.shape[0], 9, 9, 1], 'valid', [2, 2])"],
     ['max_pool', [['batch', 28, 28, 32]], { size: 2, strides: 2 }, ['c'], "tf.maxPool(c as tf.Tensor4D, [2, 2], [2, 2], 'valid')"],
     ['slice', [['batch', 256]], { begin: [0, 64], size: ['batch', 64] }, ['z'], 'tf.slice(z, [0, 64], [-1, 64])'],
     ['pad', [['batch', 3]], { paddings: [0, 0, 1, 2] }, ['x'], 'tf.pad(x, [[0, 0], [1, 2]])'],

@@ -83,6 +83,7 @@ describe('inferred types', () => {
     ['conv2d', [f32('batch', 28, 28, 1), f32(3, 3, 1, 32)], { padding: 'same' }, 'f32[batch, 28, 28, 32]'],
     ['conv2d', [f32('batch', 28, 28, 1), f32(5, 5, 1, 8)], { strides: 2 }, 'f32[batch, 12, 12, 8]'],
     ['conv2d', [f32('batch', 7, 5, 2), f32(3, 2, 2, 4)], { strides: [2, 3], padding: 'same' }, 'f32[batch, 4, 2, 4]'],
+    ['conv2d', [f32('batch', 9, 9, 1), f32(3, 3, 1, 4)], { dilations: 2 }, 'f32[batch, 5, 5, 4]'],
     ['conv2d_backprop_input', [f32('batch', 14, 14, 8), f32(3, 3, 1, 8)], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, 'f32[batch, 28, 28, 1]'],
     ['conv2d_backprop_filter', [f32('batch', 28, 28, 1), f32('batch', 14, 14, 8)], { strides: 2, padding: 'same', shape: [3, 3, 1, 8] }, 'f32[3, 3, 1, 8]'],
     ['max_pool', [f32('batch', 28, 28, 32)], { size: 2, strides: 2 }, 'f32[batch, 14, 14, 32]'],
@@ -135,7 +136,8 @@ describe('refusals name both shapes', () => {
     ['conv2d', [f32('batch', 2, 2, 1), f32(3, 3, 1, 4)], {}, "conv2d: the 3×3 window is larger than the 2×2 input f32[batch, 2, 2, 1] with 'valid' padding"],
     ['conv2d', [f32('batch', 784), f32(3, 3, 1, 4)], {}, 'conv2d: expects an f32[batch, height, width, channels] input, got f32[batch, 784]'],
     ['conv2d', [f32('batch', 8, 8, 1), f32(3, 3, 1, 4)], { padding: 'full' }, "conv2d: padding must be 'same' or 'valid', got 'full'"],
-    ['conv2d', [f32('batch', 8, 8, 1), f32(3, 3, 1, 4)], { dilations: 2 }, 'conv2d: dilation other than 1 is not supported (tfjs has no gradient kernel for it)'],
+    ['conv2d', [f32('batch', 8, 8, 1), f32(3, 3, 1, 4)], { dilations: 2, strides: 2 }, 'conv2d: a dilated window needs stride 1 (as in tfjs), got strides [2, 2] with dilations [2, 2]'],
+    ['conv2d', [f32('batch', 4, 4, 1), f32(3, 3, 1, 4)], { dilations: 2 }, "conv2d: the 5×5 window is larger than the 4×4 input f32[batch, 4, 4, 1] with 'valid' padding"],
     ['max_pool', [f32('batch', 8, 8, 1)], {}, "max_pool: 'size' must be a positive integer or a pair, got null"],
     ['max_pool', [f32('batch', 8, 8, 1)], { size: 2, strides: 0 }, "max_pool: 'strides' must be a positive integer or a pair, got 0"],
   ];

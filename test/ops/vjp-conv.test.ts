@@ -23,6 +23,28 @@ const convCases: [number[], number[], number | [number, number], Pad][] = [
   [[4, 4, 3], [1, 1, 3, 2], 1, 'valid'],
 ];
 
+/** w with d-1 zero taps between neighbours, built from differentiable tfjs ops (tf.grads cannot do dilated conv2d). */
+function dilate(w: tf.Tensor, d: number): tf.Tensor {
+  const [kh, kw, ci, co] = w.shape as number[];
+  const rows = tf.reshape(tf.pad(tf.expandDims(w, 1), [[0, 0], [0, d - 1], [0, 0], [0, 0], [0, 0]]), [kh! * d, kw!, ci!, co!]);
+  const h = tf.slice(rows, [0, 0, 0, 0], [(kh! - 1) * d + 1, kw!, ci!, co!]);
+  const cols = tf.reshape(tf.pad(tf.expandDims(h, 2), [[0, 0], [0, 0], [0, d - 1], [0, 0], [0, 0]]), [(kh! - 1) * d + 1, kw! * d, ci!, co!]);
+  return tf.slice(cols, [0, 0, 0, 0], [(kh! - 1) * d + 1, (kw! - 1) * d + 1, ci!, co!]);
+}
+
+describe('dilated conv2d', () => {
+  for (const padding of ['same', 'valid'] as const) {
+    it(`f32[batch, 7, 6, 2] * filter [3, 2, 2, 3], dilations 2, ${padding}`, () => {
+      expectGood({
+        inputs: [{ shape: ['batch', 7, 6, 2] }, { shape: [3, 2, 2, 3] }],
+        build: single('conv2d', { dilations: 2, padding }),
+        reference: ([a, f]) => tf.conv2d(a as tf.Tensor4D, dilate(f!, 2) as tf.Tensor4D, 1, padding),
+        batch: 3,
+      });
+    });
+  }
+});
+
 describe('conv2d', () => {
   convCases.forEach(([x, w, strides, padding], k) => {
     it(`f32[batch, ${x}] * filter [${w}], strides ${strides}, ${padding}`, () => {
