@@ -58,10 +58,15 @@ describe('worked-example specs', () => {
     const dir = writeEmitted('specs/digits-run', emitted.get('specs/digits.nn')!);
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'train.ts'), '--backend', 'cpu', '--quiet', '--checkpoint-dir', join(dir, 'ckpt')], {
       cwd: REPO,
+      env: { ...process.env, NNC_TRACE_TENSORS: '1' },
       encoding: 'utf8',
       timeout: 300_000,
     });
     expect(r.status, r.stderr).toBe(0);
+    const tensors = (step: number) => Number(new RegExp(`^tensors after step ${step}: (\\d+)`, 'm').exec(r.stderr)?.[1]);
+    expect(tensors(10)).toBeGreaterThan(0);
+    expect(tensors(100)).toBe(tensors(10));
+    expect(tensors(400)).toBe(tensors(10));
     const accuracy = Number(/^test: .*accuracy (\S+)/m.exec(r.stdout)?.[1]);
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
   });

@@ -9,10 +9,13 @@ import { literal, quote, type Plain } from '../literal.js';
 export function emitConfig(out: ProgramBuilder, ctx: EmitContext): void {
   const { model } = ctx;
   const t = model.train;
-  section(out, 'Configuration', [`The recipe of ${ctx.opts.specPath}; --epochs, --batch, --lr and --seed override it.`]);
+  const phased = model.phases.length > 0;
+  section(out, 'Configuration', [
+    `The recipe of ${ctx.opts.specPath}; ${phased ? '--batch, --lr and --seed override it (each phase runs its own epochs).' : '--epochs, --batch, --lr and --seed override it.'}`,
+  ]);
   constant(out, 'MODEL', quote(model.name), 'The model name (checkpoints are tagged with it).');
   const defaults: Plain = {
-    epochs: t.epochs,
+    epochs: phased ? model.phases.reduce((sum, p) => sum + p.epochs, 0) : t.epochs,
     batch: t.batch,
     lr: model.optimizer.lr,
     seed: t.seed,
