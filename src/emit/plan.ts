@@ -220,5 +220,5 @@ function planDisposal(
     if (index < 0) continue;
     list[index]!.disposeAfter.push(statements.get(id)!.name);
   }
-  for (const s of list) s.disposeAfter.sort((a, b) => a.localeCompare(b));
+  for (const s of list) s.disposeAfter.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

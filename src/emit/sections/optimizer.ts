@@ -27,7 +27,7 @@ export function emitOptimizer(out: ProgramBuilder, ctx: EmitContext): void {
   const t = optimizerTemplate(ctx.model.optimizer);
   section(out, `Optimizer: ${t.kind}`, [t.rule]);
   emitState(out, ctx, t);
-  emitStepScalars(out, ctx, t);
+  emitStepScalars(out, t);
   emitRule(out, ctx, t);
   if (ctx.model.optimizer.clipNorm !== null) emitClipping(out);
   for (const v of ctx.variants) emitApplyUpdate(out, ctx, t, v);
@@ -57,7 +57,7 @@ function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate):
   constant(out, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
 }
 
-function emitStepScalars(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): void {
+function emitStepScalars(out: ProgramBuilder, t: OptimizerTemplate): void {
   record(
     out,
     'StepScalars',
@@ -75,7 +75,6 @@ function emitStepScalars(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemp
     returns: 'StepScalars',
     body: ['return {', ...t.stepScalars.map((s) => `  ${s.name}: tf.scalar(${s.expr}),`), '};'],
   });
-  void ctx;
 }
 
 function emitRule(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): void {
