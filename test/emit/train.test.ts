@@ -131,4 +131,20 @@ describe('the emitted trainer', () => {
     expect(Number(r.steps.get(30)!.loss)).toBeLessThan(Number(r.steps.get(1)!.loss) * 0.5);
     expect(Number(/^test: .*accuracy (\S+)/m.exec(r.stdout)?.[1])).toBeGreaterThanOrEqual(0.9);
   });
+
+  it('every other optimizer learns too (nesterov, adagrad, rmsprop, adamw)', () => {
+    const optimizers: OptimizerConfig[] = [
+      { kind: 'nesterov', lr: 0.05, hyper: { momentum: 0.9 }, clipNorm: null },
+      { kind: 'adagrad', lr: 0.1, hyper: {}, clipNorm: null },
+      { kind: 'rmsprop', lr: 0.01, hyper: { rho: 0.9 }, clipNorm: null },
+      { kind: 'adamw', lr: 0.01, hyper: { weight_decay: 0.01 }, clipNorm: 1 },
+    ];
+    for (const optimizer of optimizers) {
+      const dir = build(optimizer.kind, { optimizer, dropout: false });
+      const r = run(dir, ['--epochs', '4', '--checkpoint-dir', join(dir, 'ckpt')]);
+      expect(r.status, `${optimizer.kind}: ${r.stderr}`).toBe(0);
+      expect(r.steps.get(50)!.tensors, optimizer.kind).toBe(r.steps.get(10)!.tensors);
+      expect(meanLoss(r, 47, 56), optimizer.kind).toBeLessThan(meanLoss(r, 1, 10) * 0.6);
+    }
+  });
 });

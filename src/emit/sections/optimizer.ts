@@ -2,6 +2,7 @@
 // trainable parameters, the learning rate from the schedule each step, the
 // per-parameter lr_scale folded into per-group scalars uploaded once a step.
 import type { ProgramBuilder } from '../program.js';
+import type { OptimizerConfig } from '../../check/model.js';
 import type { ParamInfo } from '../../ir/types.js';
 import type { EmitContext, StepVariant } from '../context.js';
 import { constant, func, record, section } from '../build.js';
@@ -78,18 +79,24 @@ function emitStepScalars(out: ProgramBuilder, t: OptimizerTemplate): void {
 }
 
 function emitRule(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): void {
-  const decayed = weightDecay(ctx.model.optimizer) > 0 && t.kind !== 'adamw';
-  const prelude = decayed
-    ? ['// L2 weight decay: the gradient of ½·decay·‖w‖² is decay·w.', 'const decayTerm = tf.mul(w, k.decay);', 'const grad = tf.add(g, decayTerm);', 'tf.dispose([g, decayTerm]);']
-    : [];
   const slots = t.slots.map((s) => s.name);
   func(out, {
     name: t.kind,
     doc: `One ${t.kind} update of a parameter \`w\` with gradient \`g\`: ${t.rule}. Disposes its inputs and returns the new tensors.`,
     params: [['w', 'tf.Tensor'], ['g', 'tf.Tensor'], ...slots.map((s): [string, string] => [s, 'tf.Tensor']), ['k', 'StepScalars']],
     returns: slots.length === 0 ? 'tf.Tensor' : `[${['tf.Tensor', ...slots.map(() => 'tf.Tensor')].join(', ')}]`,
-    body: [...prelude, ...t.body(decayed ? 'grad' : 'g')],
+    body: ruleStatements(ctx.model.optimizer),
   });
+}
+
+/** The body of the update function `(w, g, ...slots, k)` of an optimizer, coupled L2 decay included. */
+export function ruleStatements(o: OptimizerConfig): string[] {
+  const t = optimizerTemplate(o);
+  const decayed = weightDecay(o) > 0 && t.kind !== 'adamw';
+  const prelude = decayed
+    ? ['// L2 weight decay: the gradient of ½·decay·‖w‖² is decay·w.', 'const decayTerm = tf.mul(w, k.decay);', 'const grad = tf.add(g, decayTerm);', 'tf.dispose([g, decayTerm]);']
+    : [];
+  return [...prelude, ...t.body(decayed ? 'grad' : 'g')];
 }
 
 function emitClipping(out: ProgramBuilder): void {
