@@ -32,18 +32,22 @@ export interface Compiled {
   training: TrainingGraph;
   /** With `phases { }`: one optimised graph per phase, each differentiated for that phase's trainable set. */
   phases: TrainingGraph[];
+  /** The specs `use`d (directly or not), so generated comments can quote their lines. */
+  used: SourceFile[];
 }
 
 /** text → Spec → CheckedModel → TrainingGraph → optimised TrainingGraph; null where a stage reported errors. */
 export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: PipelineOptions = {}): Compiled | null {
   // Each used file is read and checked once, however many stages ask for it.
   const usedSpecs = new Map<string, Spec | null>();
+  const used: SourceFile[] = [];
   const resolveUse = (path: string, fromFile: string): Spec | null => {
     const key = `${fromFile}\0${path}`;
     if (!usedSpecs.has(key)) {
       usedSpecs.set(key, null); // a cycle reads as "not found" here; checkModel reports it
-      const used = opts.readSource?.(path, fromFile) ?? null;
-      usedSpecs.set(key, used === null ? null : frontEnd(used.text, used.file, sink, { resolveUse }));
+      const source = opts.readSource?.(path, fromFile) ?? null;
+      if (source !== null && !used.some((u) => u.file === source.file)) used.push(source);
+      usedSpecs.set(key, source === null ? null : frontEnd(source.text, source.file, sink, { resolveUse }));
     }
     return usedSpecs.get(key)!;
   };
@@ -56,5 +60,5 @@ export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: Pipel
   const finish = (g: TrainingGraph): TrainingGraph => (opts.optimize === false ? g : optimize(g));
   const phases = phaseForwards(model).map((fwd) => finish(differentiate(fwd, sink)));
   if (sink.hasErrors) return null;
-  return { spec, model, raw, training: finish(raw), phases };
+  return { spec, model, raw, training: finish(raw), phases, used };
 }

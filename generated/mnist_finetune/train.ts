@@ -178,10 +178,10 @@ interface Forward {
 
 /** The forward pass (`training` switches dropout on; masks draw from `rng`). */
 function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): Forward {
-  // specs/mnist-mlp.nn line 15
+  // specs/mnist-mlp.nn line 15: x      = flatten(image)
   const x = tf.reshape(batch.image, [-1, 784]);
 
-  // specs/mnist-mlp.nn line 16
+  // specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)
   const t4 = tf.matMul(x, params.h_weight);
   x.dispose();
   const t6 = tf.add(t4, params.h_bias);
@@ -189,7 +189,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   const h = tf.relu(t6);
   t6.dispose();
 
-  // specs/mnist-mlp.nn line 17
+  // specs/mnist-mlp.nn line 17: hd     = dropout(h, rate: 0.2)
   const t8 = rt.dropoutMask(h, 0.2, training, rng);
   const hd = tf.mul(h, t8);
   tf.dispose([h, t8]);
@@ -199,7 +199,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   const logits = tf.add(t11, params.logits_bias);
   t11.dispose();
 
-  // specs/mnist-mlp.nn line 21
+  // specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t15 = tf.mean(t14);
   const t16 = rt.sumOfSquares(params.h_weight);
@@ -224,7 +224,7 @@ type Grads = Record<'logits_weight' | 'logits_bias', tf.Tensor>;
 function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const { hd, logits, t14 } = fwd;
 
-  // ∂ specs/mnist-mlp.nn line 21
+  // ∂ specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
   const d24 = tf.scalar(1 / t14.shape[0]); // ∂ mean (loss), specs/mnist-mlp.nn line 21
   const d25 = tf.broadcastTo(d24, t14.shape); // ∂ mean (loss), specs/mnist-mlp.nn line 21
@@ -266,17 +266,17 @@ interface ForwardPhase2 {
 
 /** The forward pass of phase 2: the same values, keeping what `backwardPhase2` reads (`training` switches dropout on; masks draw from `rng`). */
 function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.Rng): ForwardPhase2 {
-  // specs/mnist-mlp.nn line 15
+  // specs/mnist-mlp.nn line 15: x      = flatten(image)
   const x = tf.reshape(batch.image, [-1, 784]);
 
-  // specs/mnist-mlp.nn line 16
+  // specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)
   const t4 = tf.matMul(x, params.h_weight);
   const t6 = tf.add(t4, params.h_bias);
   t4.dispose();
   const h = tf.relu(t6);
   t6.dispose();
 
-  // specs/mnist-mlp.nn line 17
+  // specs/mnist-mlp.nn line 17: hd     = dropout(h, rate: 0.2)
   const t8 = rt.dropoutMask(h, 0.2, training, rng);
   const hd = tf.mul(h, t8);
 
@@ -285,7 +285,7 @@ function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.
   const logits = tf.add(t11, params.logits_bias);
   t11.dispose();
 
-  // specs/mnist-mlp.nn line 21
+  // specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t15 = tf.mean(t14);
   const t16 = rt.sumOfSquares(params.h_weight);
@@ -306,7 +306,7 @@ type GradsPhase2 = Record<Trainable, tf.Tensor>;
 function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): GradsPhase2 {
   const { x, h, t8, hd, logits, t14 } = fwd;
 
-  // ∂ specs/mnist-mlp.nn line 21
+  // ∂ specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
   const d24 = tf.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
   const d25 = tf.scalar(1 / t14.shape[0]); // ∂ mean (loss), specs/mnist-mlp.nn line 21
@@ -323,11 +323,11 @@ function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): Grads
   const d_logits_weight = tf.add(d23, d30); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d30]);
 
-  // ∂ specs/mnist-mlp.nn line 17
+  // ∂ specs/mnist-mlp.nn line 17: hd     = dropout(h, rate: 0.2)
   const d32 = tf.mul(d29, t8); // ∂ mul (hd), specs/mnist-mlp.nn line 17
   tf.dispose([d29, t8]);
 
-  // ∂ specs/mnist-mlp.nn line 16
+  // ∂ specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)
   const d33 = rt.reluGrad(d32, h); // ∂ relu (h), specs/mnist-mlp.nn line 16
   tf.dispose([d32, h]);
   const d_h_bias = tf.sum(d33, [0]); // ∂ add (h), specs/mnist-mlp.nn line 16

@@ -22,6 +22,7 @@ export function emitFiles(compiled: Compiled, specFile: string, sourceText: stri
     sourceText,
     runtimeFiles: runtimeFiles(),
     phaseGraphs: compiled.phases,
+    usedSources: compiled.used,
   }).files;
 }
 
