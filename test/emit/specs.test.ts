@@ -8,9 +8,6 @@ import { compileSource } from '../../src/pipeline.js';
 import { DiagnosticSink } from '../../src/diagnostics/diagnostic.js';
 import { emitTrainer, type EmittedFiles } from '../../src/emit/index.js';
 import { readRuntimeFiles } from '../../src/emit/runtime-files.js';
-import { phaseForwards } from '../../src/check/phase-graphs.js';
-import { differentiate } from '../../src/autodiff/differentiate.js';
-import { optimize } from '../../src/passes/index.js';
 import { typeErrors, writeEmitted } from './harness.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -23,10 +20,14 @@ function compileSpec(file: string): EmittedFiles {
     readSource: (path) => ({ file: join('specs', path), text: readFileSync(join(REPO, 'specs', path), 'utf8') }),
   });
   if (compiled === null) throw new Error(`${file}: ${sink.items.map((d) => `${d.code} ${d.message}`).join('; ')}`);
-  // One training graph per phase, each differentiated for that phase's trainable set.
-  const phaseGraphs = phaseForwards(compiled.model).map((f) => optimize(differentiate(f, sink)));
-  const usedSources = [{ file: 'specs/mnist-mlp.nn', text: readFileSync(join(REPO, 'specs/mnist-mlp.nn'), 'utf8') }];
-  return emitTrainer(compiled.model, compiled.training, { specPath: file, compilerVersion: '0.1.0', sourceText: text, runtimeFiles: RUNTIME, phaseGraphs, usedSources });
+  return emitTrainer(compiled.model, compiled.training, {
+    specPath: file,
+    compilerVersion: '0.1.0',
+    sourceText: text,
+    runtimeFiles: RUNTIME,
+    phaseGraphs: compiled.phases,
+    usedSources: compiled.used,
+  });
 }
 
 const SPECS = ['specs/digits.nn', 'specs/mnist-mlp.nn', 'specs/mnist-finetune.nn'];
