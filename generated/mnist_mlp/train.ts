@@ -4,6 +4,8 @@
 // and written out below as plain tfjs calls, with no gradient tape. Run it with
 //   npx tsx train.ts --help
 
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 // rt: the runtime library copied beside this file (data, metrics, checkpoints, op kernels).
 import * as rt from './runtime/emit-support.js';
@@ -632,4 +634,26 @@ async function main(): Promise<void> {
   if (data.test !== null) report(run.params, data.test, flags.batch === 'all' ? data.test.n : flags.batch, run.rng);
 }
 
-main().catch(rt.exitOnError);
+// ─── Entry point ───────────────────────────────────────────────────────────────
+// Importing this file runs nothing: the benchmark imports the pieces below and times `trainStep`.
+
+/** Uploads the step constants for a program that imports this file (`main` does it itself); call it after choosing the backend. */
+function installConstants(): void {
+  K = uploadConstants();
+}
+
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
+export type { Batch, Forward, OptimizerState, Params, StepFn };
+
+/** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) main().catch(rt.exitOnError);

@@ -11,6 +11,7 @@ import { emitCheckpoints } from './sections/checkpoint.js';
 import { emitConfig } from './sections/config.js';
 import { emitConstants } from './sections/constants.js';
 import { emitData } from './sections/data.js';
+import { emitEntry } from './sections/entry.js';
 import { emitForward } from './sections/forward.js';
 import { emitHeader } from './sections/header.js';
 import { emitInitFrom } from './sections/init-from.js';
@@ -67,6 +68,7 @@ export function emitTrainer(model: CheckedModel, tg: TrainingGraph, opts: EmitOp
   emitCheckpoints(out, ctx);
   emitInitFrom(out, ctx);
   emitLoop(out, ctx);
+  emitEntry(out, ctx);
 
   const sf = project.createSourceFile('train.ts', { statements: out.statements });
   sf.formatText(FORMAT);

@@ -11,6 +11,8 @@ export function emitHeader(out: ProgramBuilder, ctx: EmitContext): void {
     w.writeLine('// and written out below as plain tfjs calls, with no gradient tape. Run it with');
     w.writeLine('//   npx tsx train.ts --help');
     w.blankLine();
+    w.writeLine("import { realpathSync } from 'node:fs';");
+    w.writeLine("import { pathToFileURL } from 'node:url';");
     w.writeLine("import * as tf from '@tensorflow/tfjs-core';");
     w.writeLine('// rt: the runtime library copied beside this file (data, metrics, checkpoints, op kernels).');
     w.writeLine("import * as rt from './runtime/emit-support.js';");

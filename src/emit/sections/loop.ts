@@ -199,8 +199,5 @@ function emitMain(out: ProgramBuilder, ctx: EmitContext): void {
       `if (data.test !== null) report(run.params, data.test, flags.batch === 'all' ? data.test.n : flags.batch${rngArg});`,
     ],
   });
-  out.addStatements((w) => {
-    w.blankLine();
-    w.writeLine('main().catch(rt.exitOnError);');
-  });
+  // `main` runs from the entry-point section (sections/entry.ts), only when this file is the program run.
 }
