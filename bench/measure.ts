@@ -1,0 +1,100 @@
+// Measuring one implementation's training step: wall time per step, kernels
+// per step (engine kernels via tf.profile, and on tfjs-node every TensorFlow op
+// the native binding executes, which also sees raw kernels that bypass the
+// engine), and the peak number and bytes of live tensors during a step.
+import * as tf from '@tensorflow/tfjs';
+import type { StepImpl } from './baselines.js';
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Times `count` steps (numbered from `from`), one by one; the loss is read back inside each step. */
+export async function timeSteps(impl: StepImpl, from: number, count: number): Promise<{ ms: number[]; losses: number[] }> {
+  const ms: number[] = [];
+  const losses: number[] = [];
+  for (let i = from; i < from + count; i++) {
+    const t0 = performance.now();
+    const loss = await impl.step(i);
+    ms.push(performance.now() - t0);
+    losses.push(loss);
+  }
+  return { ms, losses };
+}
+
+export interface StepCounts {
+  /** Kernels the tfjs engine ran (tf.profile). */
+  engineKernels: number;
+  /** TensorFlow ops executed by tfjs-node's binding (null on other backends). */
+  nativeOps: number | null;
+  /** Host → backend tensor uploads through tfjs-node's binding (null on other backends). */
+  uploads: number | null;
+  /** Most tensors alive at once during the step, above the count before it. */
+  peakTensors: number;
+  /** Most bytes held by tensors at once during the step, above the bytes before it. */
+  peakBytes: number;
+  /** Tensors alive after the step minus before it (0: no leak). */
+  leakedTensors: number;
+}
+
+interface Binding {
+  executeOp(...args: unknown[]): unknown;
+  createTensor(...args: unknown[]): unknown;
+}
+
+/** Runs step `i` once under every counter. */
+export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> {
+  const engine = tf.engine() as unknown as { state: { numTensors: number; numBytes: number }; trackTensor: (...a: unknown[]) => void };
+  const backend = tf.backend() as unknown as { binding?: Binding };
+  const before = { tensors: engine.state.numTensors, bytes: engine.state.numBytes };
+  let peakTensors = before.tensors;
+  let peakBytes = before.bytes;
+  const track = engine.trackTensor;
+  engine.trackTensor = function (this: unknown, ...a: unknown[]) {
+    track.apply(this, a);
+    peakTensors = Math.max(peakTensors, engine.state.numTensors);
+    peakBytes = Math.max(peakBytes, engine.state.numBytes);
+  };
+  let nativeOps: number | null = null;
+  let uploads: number | null = null;
+  const original = backend.binding;
+  if (original) {
+    // The binding's own properties are read-only: wrap it by copying them.
+    const wrapped: Record<string, unknown> = {};
+    for (const k of Object.getOwnPropertyNames(original)) {
+      const f = (original as unknown as Record<string, unknown>)[k];
+      wrapped[k] = typeof f === 'function' ? (...a: unknown[]) => (f as (...x: unknown[]) => unknown).apply(original, a) : f;
+    }
+    nativeOps = 0;
+    uploads = 0;
+    wrapped['executeOp'] = (...a: unknown[]) => {
+      nativeOps!++;
+      return original.executeOp(...a);
+    };
+    wrapped['createTensor'] = (...a: unknown[]) => {
+      uploads!++;
+      return original.createTensor(...a);
+    };
+    backend.binding = wrapped as unknown as Binding;
+  }
+  let engineKernels = 0;
+  try {
+    const profile = await tf.profile(async () => {
+      await impl.step(i);
+    });
+    engineKernels = profile.kernels.length;
+  } finally {
+    engine.trackTensor = track;
+    if (original) backend.binding = original;
+  }
+  return {
+    engineKernels,
+    nativeOps,
+    uploads,
+    peakTensors: peakTensors - before.tensors,
+    peakBytes: peakBytes - before.bytes,
+    leakedTensors: engine.state.numTensors - before.tensors,
+  };
+}

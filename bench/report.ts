@@ -1,0 +1,65 @@
+// The benchmark's results as markdown tables (bench/results.md, and the README).
+import type { BenchResults, Method, WorkloadResult } from './run.js';
+
+const LABEL: Record<Method, string> = {
+  generated: 'nnc generated trainStep',
+  variableGrads: 'tf.variableGrads loop',
+  layers: 'tfjs-layers trainOnBatch',
+};
+
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+
+function workloadTable(w: WorkloadResult): string[] {
+  if (w.pending !== null) return [`### ${w.workload} — pending`, '', `${w.description}: ${w.pending}`, ''];
+  const g = w.methods.generated!.msMedian;
+  const rows = (Object.keys(LABEL) as Method[]).map((m) => {
+    const r = w.methods[m]!;
+    const c = r.counts;
+    return `| ${LABEL[m]} | ${fmt(r.msMedian)} | ${r.roundMedians.map((x) => fmt(x)).join(' / ')} | ${fmt(g / r.msMedian)} | ${c.nativeOps ?? '–'} | ${c.engineKernels} | ${c.uploads ?? '–'} | ${c.peakTensors} | ${fmt(c.peakBytes / 1024, 0)} | ${c.leakedTensors} | ${fmt(r.firstLoss, 4)} |`;
+  });
+  return [
+    `### ${w.workload} (${w.optimizer}, batch ${w.batch})`,
+    '',
+    `${w.description}; spec \`${w.spec}\`.`,
+    '',
+    '| method | ms/step (median) | round medians | generated ÷ this | TF ops/step | engine kernels/step | uploads/step | peak tensors | peak KiB | leaked | first loss |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
+export function markdown(r: BenchResults): string {
+  const done = r.workloads.filter((w) => w.pending === null);
+  const summary = [
+    '| workload | generated ms | variableGrads ms | layers ms | ÷ variableGrads | ÷ layers | TF ops/step (gen / vg / layers) |',
+    '|---|---|---|---|---|---|---|',
+    ...done.map((w) => {
+      const m = w.methods;
+      const ops = (['generated', 'variableGrads', 'layers'] as Method[]).map((k) => m[k]!.counts.nativeOps ?? m[k]!.counts.engineKernels).join(' / ');
+      return `| ${w.workload} | ${fmt(m.generated!.msMedian)} | ${fmt(m.variableGrads!.msMedian)} | ${fmt(m.layers!.msMedian)} | ${fmt(w.ratios!.vsVariableGrads)} | ${fmt(w.ratios!.vsLayers)} | ${ops} |`;
+    }),
+    ...r.workloads.filter((w) => w.pending !== null).map((w) => `| ${w.workload} | pending | | | | | |`),
+  ];
+  const lines = [
+    '# nnc benchmark',
+    '',
+    `${r.date}, backend ${r.backend}; \`${r.command}\`; ${r.settings.rounds} rounds × (${r.settings.warmup} warm-up + ${r.settings.steps} timed steps) per method, ${r.settings.batchesCycled} synthetic seeded batches cycled.`,
+    'Step time includes reading the loss back to the host. "generated ÷ this" < 1 means the generated trainer is faster.',
+    'TF ops/step counts every TensorFlow op tfjs-node executes (including raw kernels that bypass the tfjs engine); engine kernels are what tf.profile sees.',
+    '',
+    ...summary,
+    '',
+    ...r.workloads.flatMap(workloadTable),
+  ];
+  if (r.compile !== null) {
+    lines.push(
+      '### Compile time',
+      '',
+      `A generated ${r.compile.layers}-layer MLP spec (dense 64, relu), text to emitted trainer (${r.compile.lines} lines), no type-check: ` +
+        `median ${fmt(r.compile.medianMs, 0)} ms over ${r.compile.runs - 1} warm runs, cold ${fmt(r.compile.coldMs, 0)} ms.`,
+      '',
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
