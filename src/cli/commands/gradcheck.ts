@@ -40,7 +40,9 @@ export async function gradcheckCommand(argv: readonly string[]): Promise<number>
   printDiagnostics(sink, sources, false);
   if (compiled === null) return 1;
   const tf = await import('@tensorflow/tfjs');
+  // float32 on the reference cpu kernels; its "install tfjs-node" banner is noise here.
   await tf.setBackend('cpu');
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   const rows = await gradcheck(args.flags.raw ? compiled.raw : compiled.training, { seed, batch, classes: compiled.model.classes ?? undefined });
   process.stdout.write(formatGradcheckTable(rows) + '\n');
   const failed = rows.filter((r) => !r.pass);
