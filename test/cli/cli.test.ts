@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileGolden } from '../../src/golden.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -82,5 +83,43 @@ describe('nnc CLI', () => {
     expect(ds.length).toBeGreaterThan(0);
     expect(ds[0]!.code).toMatch(/^NNC1\d{3}$/);
     expect(ds[0]!.span.line).toBe(2);
+  });
+});
+
+describe('nnc compile, graph, train', () => {
+  it('compile writes train.ts and the runtime, and prints the parameter table', () => {
+    const out = mkdtempSync(join(tmpdir(), 'nnc-compile-'));
+    const r = nnc('compile', 'specs/digits.nn', '-o', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/h\.weight\s+f32\[64, 64\]\s+4,096\s+trainable/);
+    const golden = compileGolden(root, 'specs/digits.nn').files.find((f) => f.path === 'train.ts')!;
+    expect(readFileSync(join(out, 'train.ts'), 'utf8')).toBe(golden.text);
+  });
+
+  it('graph prints forward and backward nodes, and DOT with --dot', () => {
+    const text = nnc('graph', 'specs/digits.nn');
+    expect(text.code).toBe(0);
+    expect(text.out).toContain('= matmul(');
+    expect(text.out).toMatch(/# backward of %\d+/);
+    const dot = nnc('graph', '--dot', 'specs/digits.nn');
+    expect(dot.code).toBe(0);
+    expect(dot.out.startsWith('digraph')).toBe(true);
+  });
+
+  it('train: a spec error exits 1, a bad trainer flag 2, a training failure 3, success 0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nnc-train-'));
+    const broken = join(dir, 'broken.nn');
+    writeFileSync(broken, 'model m\nnet { x = }\n');
+    expect(nnc('train', broken).code).toBe(1);
+    expect(nnc('train', 'specs/digits.nn', '--epochz', '1').code).toBe(2);
+    const missingData = join(dir, 'missing-data.nn');
+    writeFileSync(missingData, readFileSync(join(root, 'specs/digits.nn'), 'utf8').replaceAll('data/digits.csv.gz', 'data/no-such-file.csv'));
+    const failed = nnc('train', missingData, '--epochs', '1', '--checkpoint-dir', join(dir, 'ck1'));
+    expect(failed.code).toBe(3);
+    expect(failed.err).toContain('no-such-file.csv');
+    noStack(failed.err);
+    const ok = nnc('train', 'specs/digits.nn', '--epochs', '1', '--max-steps', '5', '--quiet', '--checkpoint-dir', join(dir, 'ck2'));
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(/^test: .*accuracy/m);
   });
 });

@@ -1,15 +1,17 @@
 // `nnc train FILE [trainer flags]`: compile, then run the trainer with live output.
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, UsageError, type FlagSpecs, formatFlags } from '../args.js';
 import { DiagnosticSink } from '../../diagnostics/diagnostic.js';
 import { compileSource } from '../../pipeline.js';
 import { printDiagnostics, SourceSet } from '../source.js';
+import { readPretrainedHeader } from '../pretrained.js';
 import { emitFiles, writeFiles } from '../emit-files.js';
 
 const FLAGS: FlagSpecs = {
-  out: { kind: 'string', short: 'o', value: 'DIR', description: 'where to write the trainer (default .nnc-cache/<model> in the nnc package)' },
+  out: { kind: 'string', short: 'o', value: 'DIR', description: 'where to write the trainer (default .nnc-cache/<model>-<hash> in the nnc package)' },
   help: { kind: 'boolean', short: 'h', description: 'this help' },
 };
 
@@ -33,12 +35,20 @@ export async function trainCommand(argv: readonly string[]): Promise<number> {
   const sources = new SourceSet();
   const sink = new DiagnosticSink();
   const src = sources.readArgument(args.positional[0]!);
-  const compiled = compileSource(src, sink, { readSource: sources.readUsed });
+  const compiled = compileSource(src, sink, { readSource: sources.readUsed, readPretrained: readPretrainedHeader });
   printDiagnostics(sink, sources, false);
   if (compiled === null) return 1;
-  const outDir = typeof args.flags.out === 'string' ? args.flags.out : join(CACHE_DIR, compiled.model.name);
-  writeFiles(outDir, emitFiles(compiled, src.file, src.text));
+  const files = emitFiles(compiled, src.file, src.text);
+  // Keyed by content: two runs of different specs (or versions) never overwrite each other's trainer.
+  const outDir = typeof args.flags.out === 'string' ? args.flags.out : join(CACHE_DIR, `${compiled.model.name}-${contentHash(files)}`);
+  writeFiles(outDir, files);
   return runTrainer(join(outDir, 'train.ts'), args.rest);
+}
+
+function contentHash(files: readonly { path: string; text: string }[]): string {
+  const h = createHash('sha256');
+  for (const f of files) h.update(f.path).update('\0').update(f.text).update('\0');
+  return h.digest('hex').slice(0, 12);
 }
 
 /** Runs a generated trainer under tsx, streaming its output; maps its exit code onto nnc's. */
