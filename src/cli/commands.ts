@@ -1,18 +1,13 @@
-// The CLI's commands, one file each.
-import { checkCommand } from './commands/check.js';
-import { compileCommand } from './commands/compile.js';
-import { trainCommand } from './commands/train.js';
-import { graphCommand } from './commands/graph.js';
-import { gradcheckCommand } from './commands/gradcheck.js';
-
+// The CLI's commands, one file each, loaded on demand: `nnc --version` or
+// `nnc check` should not pay for ts-morph or tfjs.
 export type Command = (argv: readonly string[]) => Promise<number>;
 
 export const COMMANDS = {
-  check: checkCommand,
-  compile: compileCommand,
-  train: trainCommand,
-  graph: graphCommand,
-  gradcheck: gradcheckCommand,
-} satisfies Record<string, Command>;
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  compile: async () => (await import('./commands/compile.js')).compileCommand,
+  train: async () => (await import('./commands/train.js')).trainCommand,
+  graph: async () => (await import('./commands/graph.js')).graphCommand,
+  gradcheck: async () => (await import('./commands/gradcheck.js')).gradcheckCommand,
+} satisfies Record<string, () => Promise<Command>>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -14,6 +14,7 @@ commands:
   train FILE        compile, then run the trainer (trainer flags pass through)
   graph FILE        print the forward + backward IR (text, or --dot / --svg)
   gradcheck FILE    compare compiled gradients with tf.grad and finite differences
+  export FILE       write a trained model as a TensorFlow.js layers model (model.json + weights)
 
 options:
   -h, --help        help (also: nnc <command> --help)
@@ -31,14 +32,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`nnc ${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[first as CommandName];
-  if (command === undefined) {
+  const load = COMMANDS[first as CommandName];
+  if (load === undefined) {
     const names = Object.keys(COMMANDS);
     const close = names.find((n) => n.startsWith(first.slice(0, 2)));
     process.stderr.write(`nnc: unknown command '${first}'${close ? `; did you mean '${close}'?` : ''}\nrun 'nnc --help' for the list of commands\n`);
     return 2;
   }
   try {
+    const command = await load();
     return await command(rest);
   } catch (e) {
     if (e instanceof UsageError) {
