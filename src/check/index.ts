@@ -92,7 +92,7 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
   const optimizer = readOptimizer(settings.get('optimizer') ?? null, sink);
   const schedule = readSchedule(settings.get('schedule') ?? null, sink);
   const data = readData(dataBlock, sink);
-  const train = readTrain(trainBlock, classes !== null, sink);
+  const train = readTrain(trainBlock, classes !== null, sink, targetInfo?.kind === 'binary');
   const phases = readPhases(phasesBlock, ex.params, sink);
   const init = readInitFrom(initFrom, ex.params.map((p) => p.name), fresh, sink);
   if (optimizer && train?.clipNorm != null) optimizer.clipNorm = train.clipNorm;

@@ -6,6 +6,7 @@ import type { Dim, TensorType } from '../ir/types.js';
 import type { Expander } from './expander.js';
 import { didYouMean, formatNumber } from './format.js';
 import type { TensorValue } from './values.js';
+import { declareText } from './text-input.js';
 
 const TYPE_NAMES = ['f32', 'i32', 'class', 'binary', 'text'];
 
@@ -43,10 +44,7 @@ export function declareInput(ex: Expander, decl: InputDecl): TensorValue | null 
       return v;
     }
     case 'text':
-      ex.sink.report('NNC3010', '`text(…)` inputs are not supported yet (issue 6: sentiment / text models)', t.span, {
-        hint: 'for now, give token ids as i32[length] or features as f32[…]',
-      });
-      return null;
+      return declareText(ex, decl);
     default:
       ex.sink.report('NNC3019', `unknown type \`${typeName}\``, t.name.span, { hint: didYouMean(typeName, TYPE_NAMES) ?? `types: f32[…], i32[…], class(N), binary` });
       return null;

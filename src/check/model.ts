@@ -35,7 +35,13 @@ export interface ScheduleConfig {
 /** Where rows come from. Paths are as written in the spec (resolved by the trainer against --data-dir). */
 export type DataSource =
   | { kind: 'csv'; path: string; label: string; scale: number; header: boolean; span: Span }
-  | { kind: 'idx'; images: string; labels: string; scale: number; span: Span };
+  | { kind: 'idx'; images: string; labels: string; scale: number; span: Span }
+  | TextDataSource;
+
+/** A source of texts with labels (for a `text(…)` input): `json(…)`, `tsv(…)`, or `csv(…, text: "column")`. */
+export type TextDataSource =
+  | { kind: 'json'; path: string; text: string; label: string; span: Span }
+  | { kind: 'tsv' | 'csv'; path: string; text: string; label: string; header: boolean; span: Span };
 
 export interface SplitConfig {
   /** Which named source is split. */
@@ -51,7 +57,10 @@ export interface DataConfig {
   test: DataSource | SplitConfig | null;
 }
 
-export type Metric = 'accuracy' | 'macro_precision' | 'macro_recall' | 'macro_f1' | 'loss';
+export type Metric = 'accuracy' | 'macro_precision' | 'macro_recall' | 'macro_f1' | 'loss' | BinaryMetric;
+
+/** Metrics of a `binary` target, for the positive class (roc_auc is threshold-free). */
+export type BinaryMetric = 'precision' | 'recall' | 'f1' | 'roc_auc';
 
 export interface TrainConfig {
   epochs: number;

@@ -56,6 +56,8 @@
  *   confusionMatrix(yTrue, yPred, classes): number[][]         confusion[true][pred]
  *   classificationReport(yTrue, yPred, classes): { accuracy, macroPrecision, macroRecall, macroF1, confusion }
  *   argmaxRows(values: ArrayLike<number>, cols: number): Int32Array
+ *   binaryReport(yTrue, scores, threshold = 0): { accuracy, precision, recall, f1, rocAuc, confusion }  (positive class 1)
+ *   rocAuc(yTrue, scores): number   Mann–Whitney, ties half; NaN with one class
  *   formatConfusionMatrix(confusion, labels?): string
  *   formatMetrics(values: Record<string, number>): string
  *
@@ -84,6 +86,15 @@
  *   learningRate(schedule: Schedule, step, epoch, stepsPerEpoch, baseLr, totalSteps): number
  *   durationSteps(d: Duration, stepsPerEpoch): number
  *
+ * text.ts  (text inputs; decisions in README.md "Text")
+ *   tokenize(text): string[];  buildVocabulary(texts, size): string[]  (<pad>, <oov>, most frequent first)
+ *   vocabularyIndex(vocabulary): Map<string, number>;  encodeText(text, index, length, out?): Int32Array
+ *   paddingMask(ids): Float32Array;  PAD_ID = 0;  OOV_ID = 1;  expandBraces(path): string[]
+ *   loadTextSource(TextSource { kind: 'json' | 'tsv' | 'csv', path, text, label, header? }, { dataDir?, classes?, warn? }): Dataset
+ *     skips bad rows (missing/out-of-range label, empty text) with file and line/record; x = text indices, ds.texts
+ *   encodeTextData(data: PreparedData, { vocab, length }, vocabulary?): string[]   encodes every set in place
+ *   checkpointVocabulary(dir, slot = 'last'): Promise<string[]>   the vocabulary saved in meta.vocabulary
+ *
  * errors.ts
  *   DataError, UsageError, CheckpointError, TrainingError (message = the user-facing text)
  *   exitOnError(e: unknown): never        exit 2 for UsageError, 3 for the other user errors
@@ -100,3 +111,4 @@ export * from './progress.js';
 export * from './checkpoint.js';
 export * from './flags.js';
 export * from './schedule.js';
+export * from './text.js';

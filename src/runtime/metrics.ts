@@ -105,3 +105,63 @@ export function formatMetrics(values: Record<string, number>): string {
     .map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : String(v)}`)
     .join('  ');
 }
+
+/** Threshold metrics of a binary classifier, for the positive class (label 1). */
+export interface BinaryReport {
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Area under the ROC curve of the scores (threshold-free); NaN with a single class present. */
+  rocAuc: number;
+  /** confusion[true][predicted]. */
+  confusion: number[][];
+}
+
+/**
+ * Scores a binary classifier from its scores (logits, or anything monotone in
+ * them): predicted positive where score > threshold (0 for logits). ROC AUC is
+ * the Mann–Whitney statistic: the probability that a random positive scores
+ * above a random negative, ties counting half.
+ */
+export function binaryReport(yTrue: Labels, scores: ArrayLike<number>, threshold = 0): BinaryReport {
+  if (yTrue.length !== scores.length) throw new RangeError(`binaryReport: ${yTrue.length} labels vs ${scores.length} scores`);
+  const predicted = Int32Array.from(scores as ArrayLike<number>, (s) => (s > threshold ? 1 : 0));
+  const confusion = confusionMatrix(yTrue, predicted, 2);
+  const tp = confusion[1]![1]!;
+  const fp = confusion[0]![1]!;
+  const fn = confusion[1]![0]!;
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+  return {
+    accuracy: accuracy(yTrue, predicted),
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    rocAuc: rocAuc(yTrue, scores),
+    confusion,
+  };
+}
+
+/** ROC AUC by average ranks (ties share their mean rank). */
+export function rocAuc(yTrue: Labels, scores: ArrayLike<number>): number {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (yTrue[order[k]!] === 1) {
+        positives++;
+        rankSum += rank;
+      }
+    }
+    i = j + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}

@@ -9,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { DataError } from './errors.js';
 import type { Rng } from './rng.js';
+import { isTextSource, loadTextSource, type TextSource } from './text.js';
 
 /** A labelled dataset on the host: `x` is row-major [n, ...featureShape]. */
 export interface Dataset {
@@ -16,12 +17,15 @@ export interface Dataset {
   y: Int32Array;
   n: number;
   featureShape: number[];
+  /** Text sources (text.ts): `x` holds each example's index into `texts` until `encodeTextData` encodes it. */
+  texts?: readonly string[];
 }
 
 /** Mirrors the compiler's `DataSource` (spans dropped). Paths as written in the spec. */
 export type DataSource =
   | { kind: 'csv'; path: string; label: string; scale: number; header: boolean }
-  | { kind: 'idx'; images: string; labels: string; scale: number };
+  | { kind: 'idx'; images: string; labels: string; scale: number }
+  | TextSource;
 
 /** Mirrors the compiler's `SplitConfig`: take `fraction` of source `from` out of it. */
 export interface SplitSource {
@@ -301,6 +305,7 @@ export function loadIdx(imagesPath: string, labelsPath: string, options: IdxOpti
 
 /** Loads a spec's `csv(...)` or `idx(...)` source. */
 export function loadSource(source: DataSource, options: LoadOptions = {}): Dataset {
+  if (isTextSource(source)) return loadTextSource(source, options);
   return source.kind === 'csv'
     ? loadCsv(source.path, { label: source.label, scale: source.scale, header: source.header, ...options })
     : loadIdx(source.images, source.labels, { scale: source.scale, ...options });
@@ -322,7 +327,7 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
     x.set(ds.x.subarray(j * f, (j + 1) * f), i * f);
     y[i] = ds.y[j]!;
   }
-  return { x, y, n: indices.length, featureShape: [...ds.featureShape] };
+  return { x, y, n: indices.length, featureShape: [...ds.featureShape], ...(ds.texts !== undefined ? { texts: ds.texts } : {}) };
 }
 
 /** A seeded random permutation of the dataset. */

@@ -9,6 +9,8 @@ import { flatten } from './flatten.js';
 import { exp, log, mean, pow, sqrt, square, sum, transpose } from './functions.js';
 import { binaryCrossEntropy, crossEntropy, l2, mse } from './losses.js';
 import { reshape } from './reshape.js';
+import { embedding } from './embedding.js';
+import { maxPoolTime, meanPool } from './pooling-time.js';
 
 export const LAYERS: Readonly<Record<string, Layer>> = {
   dense,
@@ -32,6 +34,9 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   binary_cross_entropy: binaryCrossEntropy,
   mse,
   l2,
+  embedding,
+  mean_pool: meanPool,
+  max_pool_time: maxPoolTime,
 };
 
 /** Callables of later issues: name → the issue that adds them. */
@@ -41,10 +46,7 @@ export const LATER: Readonly<Record<string, { issue: number; topic: string }>> =
   avg_pool: { issue: 5, topic: 'convolutional networks' },
   global_avg_pool: { issue: 5, topic: 'convolutional networks' },
   batch_norm: { issue: 5, topic: 'convolutional networks' },
-  embedding: { issue: 6, topic: 'sentiment / text models' },
   lstm: { issue: 6, topic: 'sentiment / text models' },
   gru: { issue: 6, topic: 'sentiment / text models' },
-  mean_pool: { issue: 6, topic: 'sentiment / text models' },
-  max_pool_time: { issue: 6, topic: 'sentiment / text models' },
   abs: { issue: 5, topic: 'a primitive for |x|' },
 };

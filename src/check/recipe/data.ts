@@ -6,7 +6,7 @@
 // but the trainer has nothing to load).
 import type { DataBlock, Span } from '../../syntax/ast.js';
 import type { DiagnosticSink } from '../../diagnostics/diagnostic.js';
-import type { DataConfig, DataSource, SplitConfig } from '../model.js';
+import type { DataConfig, DataSource, SplitConfig, TextDataSource } from '../model.js';
 import { matchArgs, type Given } from '../args.js';
 import { didYouMean } from '../format.js';
 import { DATA_SOURCES, DATA_SPLITS } from '../signatures.js';
@@ -17,8 +17,6 @@ import { describeStatic, staticValue, type Static } from './static.js';
 type Entry = DataSource | SplitConfig;
 
 const SCALE = { above: 0, hint: 'features are multiplied by scale, e.g. scale: 1/255 for bytes' };
-/** Sources that arrive with text models. */
-const LATER_SOURCES = new Set(['tsv', 'json']);
 
 export function readData(block: DataBlock | null, sink: DiagnosticSink): DataConfig | null | 'error' {
   if (block === null) return null;
@@ -74,19 +72,12 @@ function readEntry(
     sink.report('NNC3014', `unknown data source \`${kind}\``, e.callee.span, { hint: didYouMean(kind, [...DATA_SOURCES.keys()]) ?? `sources: ${[...DATA_SOURCES.keys()].join(', ')}` });
     return null;
   }
-  if (LATER_SOURCES.has(kind)) {
-    sink.report('NNC3014', `\`${kind}(…)\` sources are not supported yet (issue 6: sentiment / text models)`, e.callee.span, { hint: 'use csv(…) or idx(…)' });
-    return null;
-  }
   const m = matchArgs<Static>(kind, e, slotsOf(sig), (x) => staticValue(x, sink), sink);
   if (!m) return null;
   const args = new StaticArgs(kind, e.span, m.given as Map<string, Given<Static>>, sink);
   switch (kind) {
     case 'csv': {
-      if (args.has('text')) {
-        sink.report('NNC3014', 'csv text columns are not supported yet (issue 6: sentiment / text models)', args.spanOf('text'));
-        return null;
-      }
+      if (args.has('text')) return readTextSource(args, 'csv', e.span);
       const path = args.string('path', null);
       const label = args.string('label', 'label');
       const scale = args.number('scale', 1, SCALE);
@@ -101,12 +92,25 @@ function readEntry(
       if (images === null || labels === null || scale === null) return null;
       return { kind: 'idx', images, labels, scale, span: e.span };
     }
+    case 'tsv':
+    case 'json':
+      return readTextSource(args, kind, e.span);
     case 'split':
       return readSplit(args, binding, earlier, failed, e.span, sink);
     default:
       sink.report('NNC3014', `\`${kind}(…)\` is not supported by the checker yet`, e.callee.span);
       return null;
   }
+}
+
+/** `json(path, text: "text", label: "class")`, `tsv(…)`, `csv(…, text: "review")`: texts with labels. */
+function readTextSource(args: StaticArgs, kind: 'csv' | 'tsv' | 'json', span: Span): TextDataSource | null {
+  const path = args.string('path', null);
+  const text = args.string('text', 'text');
+  const label = args.string('label', 'label');
+  const header = kind === 'json' ? true : args.bool('header', true);
+  if (path === null || text === null || label === null || header === null) return null;
+  return kind === 'json' ? { kind, path, text, label, span } : { kind, path, text, label, header, span };
 }
 
 function readSplit(

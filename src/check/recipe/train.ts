@@ -12,7 +12,7 @@ import { staticValue } from './static.js';
 
 export const SUPPORTED_METRICS: readonly Metric[] = ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1', 'loss'];
 const CLASS_METRICS: readonly Metric[] = ['accuracy', 'macro_precision', 'macro_recall', 'macro_f1'];
-const LATER_METRICS = new Set(['precision', 'recall', 'f1', 'roc_auc']);
+const BINARY_METRICS: readonly Metric[] = ['precision', 'recall', 'f1', 'roc_auc'];
 
 function tableDefault(name: string, fallback: number): number {
   const d = TRAIN_KEYS.find((k) => k.name === name)?.default;
@@ -34,7 +34,7 @@ export interface TrainResult {
   clipNorm: number | null;
 }
 
-export function readTrain(block: TrainBlock | null, classification: boolean, sink: DiagnosticSink): TrainResult | null {
+export function readTrain(block: TrainBlock | null, classification: boolean, sink: DiagnosticSink, binary = false): TrainResult | null {
   const train = defaultTrain(classification);
   if (block === null) return { train, clipNorm: null };
   const v = staticValue(block.body, sink);
@@ -45,7 +45,7 @@ export function readTrain(block: TrainBlock | null, classification: boolean, sin
   const patience = args.number('patience', null, { integer: true, min: 1, hint: 'stop after this many epochs without a better validation loss' });
   const clipNorm = args.number('clip_norm', null, { above: 0 });
   const batch = readBatch(args, train.batch as number, sink);
-  const metrics = readMetrics(args, train.metrics, classification, sink);
+  const metrics = readMetrics(args, train.metrics, classification, binary, sink);
   if (epochs === null || seed === null || batch === null || metrics === null) return null;
   if ((patience === null && args.has('patience')) || (clipNorm === null && args.has('clip_norm'))) return null;
   return { train: { epochs, batch, seed, metrics, patience }, clipNorm };
@@ -62,20 +62,21 @@ function readBatch(args: StaticArgs, fallback: number, sink: DiagnosticSink): nu
   return null;
 }
 
-function readMetrics(args: StaticArgs, fallback: Metric[], classification: boolean, sink: DiagnosticSink): Metric[] | null {
+function readMetrics(args: StaticArgs, fallback: Metric[], classification: boolean, binary: boolean, sink: DiagnosticSink): Metric[] | null {
   const v = args.raw('metrics');
   if (v === undefined) return fallback;
   const items = v.kind === 'list' ? v.items : [v];
   const out: Metric[] = [];
   let ok = true;
   for (const item of items) {
-    if (item.kind === 'symbol' && LATER_METRICS.has(item.name)) {
-      sink.report('NNC3007', `metric \`${item.name}\` is not supported yet (issue 6: binary text classification)`, item.span, { hint: `available: ${SUPPORTED_METRICS.join(', ')}` });
-      ok = false;
-      continue;
-    }
-    const m = readSymbol(item, SUPPORTED_METRICS, 'train: metric', sink, 'NNC3007');
+    const m = readSymbol(item, [...SUPPORTED_METRICS, ...BINARY_METRICS], 'train: metric', sink, 'NNC3007');
     if (m === null) ok = false;
+    else if (!binary && BINARY_METRICS.includes(m)) {
+      sink.report('NNC3007', `metric \`${m}\` is for a binary target (the positive class); this model's target is not binary`, item.span, {
+        hint: classification ? 'use macro_precision, macro_recall or macro_f1 for class(N) targets' : 'use `loss`',
+      });
+      ok = false;
+    }
     else if (!classification && CLASS_METRICS.includes(m)) {
       sink.report('NNC3007', `metric \`${m}\` needs a class or binary target; this model does regression`, item.span, { hint: 'use `loss`' });
       ok = false;

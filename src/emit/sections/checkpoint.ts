@@ -4,9 +4,11 @@ import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { func, record, section } from '../build.js';
 import { optimizerTemplate } from './optimizers.js';
+import { textInput } from './text.js';
 
 export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
   const slots = optimizerTemplate(ctx.model.optimizer).slots.map((s) => s.name);
+  const text = textInput(ctx) !== null;
   section(out, 'Checkpoints', ['Tensors are keyed by `.nn` name; optimizer slots as `<slot>:<name>`.']);
   record(out, 'Run', 'A training run: everything a checkpoint saves and `--resume` restores.', [
     { name: 'params', type: 'Params' },
@@ -16,6 +18,7 @@ export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
     { name: 'step', type: 'number', doc: 'Updates applied over the whole run (drives the schedule).' },
     { name: 'bestLoss', type: 'number', doc: 'Best validation loss so far (training loss without a validation set).' },
     { name: 'staleEpochs', type: 'number', doc: 'Epochs since `bestLoss` last improved.' },
+    ...(text ? [{ name: 'vocabulary', type: 'string[]', doc: 'Token of each id (saved in meta, so a reloaded model reads text with the same ids).' }] : []),
   ]);
   func(out, {
     name: 'checkpointTensors',
@@ -53,14 +56,14 @@ export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
       '  epoch: run.epoch,',
       '  step: run.step,',
       '  rng: run.rng.state(),',
-      '  meta: { model: MODEL, optimizerStep: run.state.step, bestLoss: run.bestLoss, staleEpochs: run.staleEpochs },',
+      `  meta: { model: MODEL, optimizerStep: run.state.step, bestLoss: run.bestLoss, staleEpochs: run.staleEpochs${text ? ', vocabulary: run.vocabulary' : ''} },`,
       '});',
     ],
   });
-  emitRestore(out, slots);
+  emitRestore(out, slots, text);
 }
 
-function emitRestore(out: ProgramBuilder, slots: readonly string[]): void {
+function emitRestore(out: ProgramBuilder, slots: readonly string[], text: boolean): void {
   const body = [
     "const ckpt = await rt.loadCheckpoint(dir, { slot: 'last', expect: expectedShapes() });",
     'const unused = new Set(Object.keys(ckpt.tensors));',
@@ -94,6 +97,7 @@ function emitRestore(out: ProgramBuilder, slots: readonly string[]): void {
     '  step: ckpt.step,',
     "  bestLoss: Number(meta['bestLoss'] ?? Infinity),",
     "  staleEpochs: Number(meta['staleEpochs'] ?? 0),",
+    ...(text ? ['  vocabulary: rt.vocabularyFromMeta(meta, dir),'] : []),
     '};',
   );
   func(out, {

@@ -5,6 +5,7 @@ import type { GraphInput } from '../../ir/types.js';
 import { typeText, type EmitContext } from '../context.js';
 import { constant, func, record, section } from '../build.js';
 import { literal } from '../literal.js';
+import { textInput } from './text.js';
 
 /** How the target is fed: int32 labels, one-hot rows, or float labels (binary/regression). */
 export type TargetFeed = { kind: 'labels' } | { kind: 'oneHot'; classes: number } | { kind: 'float' };
@@ -37,18 +38,25 @@ export function emitData(out: ProgramBuilder, ctx: EmitContext): void {
   const options = feed.kind === 'oneHot' ? `{ oneHot: ${feed.classes} }` : '{}';
   constant(out, 'BATCH_OPTIONS', options, feed.kind === 'oneHot' ? 'Targets are fed as one-hot rows.' : 'Targets are fed as class indices.', 'rt.BatchOptions');
   const column = feed.kind === 'float' && target.type.shape.length === 2;
+  const text = textInput(ctx);
+  if (text !== null) {
+    constant(out, 'TEXT', literal({ vocab: text.vocab, length: text.length }), `\`${input.name}\` is text: token ids over a vocabulary of ${text.vocab} (0 = padding, 1 = unknown word), ${text.length} per example.`, 'rt.TextSpec');
+  }
+  // Text examples are token ids, carried as floats on the host: the model takes them as int32.
+  const x = text !== null ? "tf.cast(b.x, 'int32')" : 'b.x';
   const body =
     feed.kind !== 'float'
-      ? [`return { ${inputField}: b.x, ${targetField}: b.y };`]
+      ? [`return { ${inputField}: ${x}, ${targetField}: b.y };`]
       : column
         ? [
             "const labels = tf.cast(b.y, 'float32');",
             `// The target is a column: ${typeText(target.type)}.`,
             'const column = tf.reshape(labels, [-1, 1]);',
             'labels.dispose();',
-            `return { ${inputField}: b.x, ${targetField}: column };`,
+            `return { ${inputField}: ${x}, ${targetField}: column };`,
           ]
-        : [`return { ${inputField}: b.x, ${targetField}: tf.cast(b.y, 'float32') };`];
+        : [`return { ${inputField}: ${x}, ${targetField}: tf.cast(b.y, 'float32') };`];
+  const ownInput = text !== null ? [`batch.${inputField}.dispose();`] : [];
   func(out, {
     name: 'toBatch',
     doc: `Binds a runtime batch to the model's inputs: \`${input.name}\` ← features, \`${target.name}\` ← targets.`,
@@ -61,29 +69,39 @@ export function emitData(out: ProgramBuilder, ctx: EmitContext): void {
     doc: 'Frees a batch once the step is done with it.',
     params: [['b', 'rt.Batch'], ['batch', 'Batch']],
     returns: 'void',
-    body: feed.kind === 'float' ? [`batch.${targetField}.dispose();`, 'b.dispose();'] : ['void batch; // toBatch made no tensors of its own', 'b.dispose();'],
+    body:
+      feed.kind === 'float'
+        ? [...ownInput, `batch.${targetField}.dispose();`, 'b.dispose();']
+        : ownInput.length > 0
+          ? [...ownInput, 'b.dispose();']
+          : ['void batch; // toBatch made no tensors of its own', 'b.dispose();'],
   });
   emitEvaluation(out, ctx);
 }
 
 function emitEvaluation(out: ProgramBuilder, ctx: EmitContext): void {
   const classification = ctx.model.classes !== null;
+  // A binary target keeps each example's score (logit) for precision/recall/F1 and ROC AUC.
+  const binary = classification && modelIo(ctx).target.type.dtype === 'f32' && ctx.model.classes === 2;
   record(out, 'Evaluation', 'The result of evaluating the model on a dataset.', [
     { name: 'loss', type: 'number', doc: 'Mean loss per example.' },
     { name: 'metrics', type: 'Record<string, number>', doc: 'The configured metrics, by name.' },
     { name: 'confusion', type: 'number[][] | null', doc: 'confusion[true][predicted] (null for regression).' },
   ]);
   if (classification) emitPredictClasses(out, ctx);
+  if (binary) emitBinaryMetrics(out);
   const rngArg = ctx.usesRng ? ', rng' : '';
   const body = [
     'let lossSum = 0;',
     ...(classification ? ['const predicted = new Int32Array(ds.n);'] : []),
+    ...(binary ? ['const scores = new Float32Array(ds.n);'] : []),
     'let offset = 0;',
     'for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {',
     '  const batch = toBatch(b);',
     `  const fwd = forward(params, batch, false${rngArg});`,
     '  lossSum += readScalar(fwd.loss) * b.size;',
     ...(classification ? ['  predicted.set(predictClasses(fwd.prediction), offset);'] : []),
+    ...(binary ? ['  scores.set(fwd.prediction.dataSync(), offset);'] : []),
     '  offset += b.size;',
     '  tf.dispose(Object.values(fwd));',
     '  disposeBatch(b, batch);',
@@ -99,6 +117,9 @@ function emitEvaluation(out: ProgramBuilder, ctx: EmitContext): void {
       '  macro_precision: report.macroPrecision,',
       '  macro_recall: report.macroRecall,',
       '  macro_f1: report.macroF1,',
+      ...(binary
+        ? ['  // Binary: the positive class (1) at threshold logit > 0; ROC AUC over the scores.', '  ...binaryMetrics(rt.binaryReport(ds.y, scores)),']
+        : []),
       '};',
       'const metrics: Record<string, number> = {};',
       'for (const name of METRICS) metrics[name] = byName[name] ?? NaN;',
@@ -113,6 +134,16 @@ function emitEvaluation(out: ProgramBuilder, ctx: EmitContext): void {
     params: [['params', 'Params'], ['ds', 'rt.Dataset'], ['batchSize', 'number'], ...(ctx.usesRng ? [['rng', 'rt.Rng'] as [string, string]] : [])],
     returns: 'Evaluation',
     body,
+  });
+}
+
+function emitBinaryMetrics(out: ProgramBuilder): void {
+  func(out, {
+    name: 'binaryMetrics',
+    doc: 'The binary metrics by their `.nn` names.',
+    params: [['r', 'rt.BinaryReport']],
+    returns: 'Record<string, number>',
+    body: ['return { precision: r.precision, recall: r.recall, f1: r.f1, roc_auc: r.rocAuc };'],
   });
 }
 

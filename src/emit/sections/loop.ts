@@ -3,6 +3,7 @@
 import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { constant, func, section } from '../build.js';
+import { encodeTextLines, textInput } from './text.js';
 
 export function emitLoop(out: ProgramBuilder, ctx: EmitContext): void {
   section(out, 'Training loop');
@@ -165,6 +166,7 @@ function emitReport(out: ProgramBuilder, ctx: EmitContext): void {
 }
 
 function emitMain(out: ProgramBuilder, ctx: EmitContext): void {
+  const text = textInput(ctx);
   const rngArg = ctx.usesRng ? ', run.rng' : '';
   func(out, {
     name: 'main',
@@ -184,6 +186,7 @@ function emitMain(out: ProgramBuilder, ctx: EmitContext): void {
       '// The data split uses the seed, so --resume sees the same split.',
       'const rng = new rt.Rng(flags.seed);',
       'const data = rt.prepareData(DATA, { dataDir: flags.dataDir, classes: CLASSES ?? undefined, rng, limit: flags.limit });',
+      ...(text !== null ? encodeTextLines() : []),
       "rt.checkFeatureShape(data.train, INPUT_SHAPE, 'the training data');",
       'const progress = new rt.Progress({ quiet: flags.quiet });',
       'let run: Run;',
@@ -193,7 +196,7 @@ function emitMain(out: ProgramBuilder, ctx: EmitContext): void {
       '} else {',
       '  const params = initParams(rng);',
       ...(ctx.model.initFrom !== null ? ['  await loadInitialParams(params);', '  progress.log(`initialised from ${INIT_FROM.path}`);'] : []),
-      '  run = { params, state: initOptimizerState(params), rng, epoch: 0, step: 0, bestLoss: Infinity, staleEpochs: 0 };',
+      `  run = { params, state: initOptimizerState(params), rng, epoch: 0, step: 0, bestLoss: Infinity, staleEpochs: 0${text !== null ? ', vocabulary' : ''} };`,
       '}',
       'await train(run, data, flags, progress);',
       `if (data.test !== null) report(run.params, data.test, flags.batch === 'all' ? data.test.n : flags.batch${rngArg});`,
