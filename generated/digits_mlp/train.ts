@@ -134,8 +134,6 @@ interface Forward {
   h: tf.Tensor;
   /** add, line 15: read by `backward`. */
   logits: tf.Tensor;
-  /** softmax_cross_entropy, line 18: read by `backward`. */
-  t11: tf.Tensor;
 }
 
 /** The forward pass (`training` changes nothing: the net has no dropout). */
@@ -155,7 +153,8 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 18: loss      = cross_entropy(logits, digit)
   const t11 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t12 = tf.mean(t11);
-  return { loss: t12, prediction: logits, h, logits, t11 };
+  t11.dispose();
+  return { loss: t12, prediction: logits, h, logits };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -166,27 +165,23 @@ type Grads = Record<Trainable, tf.Tensor>;
 
 /** The gradients of the loss; disposes the activations `forward` handed over (not `loss`, `prediction`). */
 function backward(params: Params, batch: Batch, fwd: Forward): Grads {
-  const { h, logits, t11 } = fwd;
+  const { h, logits } = fwd;
 
   // ∂ line 18: loss      = cross_entropy(logits, digit)
-  const d13 = tf.scalar(1 / t11.shape[0]); // ∂ mean (loss), line 18
-  const d14 = tf.broadcastTo(d13, t11.shape); // ∂ mean (loss), line 18
-  tf.dispose([d13, t11]);
-  const d15 = rt.softmaxCrossEntropyGrad(logits, batch.digit, d14); // ∂ softmax_cross_entropy (loss), line 18
-  d14.dispose();
+  const d13 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 18
 
   // ∂ line 15: logits = dense(h, 10)
-  const d_logits_bias = tf.sum(d15, [0]); // ∂ add (logits), line 15
-  const d17 = tf.matMul(d15, params.logits_weight, false, true); // ∂ matmul (logits), line 15
-  const d_logits_weight = tf.matMul(h, d15, true, false); // ∂ matmul (logits), line 15
-  d15.dispose();
+  const d_logits_bias = tf.sum(d13, [0]); // ∂ add (logits), line 15
+  const d15 = tf.matMul(d13, params.logits_weight, false, true); // ∂ matmul (logits), line 15
+  const d_logits_weight = tf.matMul(h, d13, true, false); // ∂ matmul (logits), line 15
+  d13.dispose();
 
   // ∂ line 14: h      = dense(pixels, 64, activation: relu)
-  const d19 = rt.reluGrad(d17, h); // ∂ relu (h), line 14
-  tf.dispose([d17, h]);
-  const d_h_bias = tf.sum(d19, [0]); // ∂ add (h), line 14
-  const d_h_weight = tf.matMul(batch.pixels, d19, true, false); // ∂ matmul (h), line 14
-  d19.dispose();
+  const d17 = rt.reluGrad(d15, h); // ∂ relu (h), line 14
+  tf.dispose([d15, h]);
+  const d_h_bias = tf.sum(d17, [0]); // ∂ add (h), line 14
+  const d_h_weight = tf.matMul(batch.pixels, d17, true, false); // ∂ matmul (h), line 14
+  d17.dispose();
   return { h_weight: d_h_weight, h_bias: d_h_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }
 

@@ -174,8 +174,6 @@ interface Forward {
   hd: tf.Tensor;
   /** add, line 13: read by `backward`. */
   logits: tf.Tensor;
-  /** softmax_cross_entropy, specs/mnist-mlp.nn line 21: read by `backward`. */
-  t14: tf.Tensor;
 }
 
 /** The forward pass (`training` switches dropout on; masks draw from `rng`). */
@@ -204,6 +202,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   // specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t15 = tf.mean(t14);
+  t14.dispose();
   const t16 = rt.sumOfSquares(params.h_weight);
   const t17 = rt.sumOfSquares(params.logits_weight);
   const t18 = tf.add(t16, t17);
@@ -212,7 +211,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   t18.dispose();
   const t21 = tf.add(t15, t20);
   tf.dispose([t15, t20]);
-  return { loss: t21, prediction: logits, hd, logits, t14 };
+  return { loss: t21, prediction: logits, hd, logits };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -224,22 +223,18 @@ type Grads = Record<'logits_weight' | 'logits_bias', tf.Tensor>;
 
 /** The gradients of the loss; disposes the activations `forward` handed over (not `loss`, `prediction`). */
 function backward(params: Params, batch: Batch, fwd: Forward): Grads {
-  const { hd, logits, t14 } = fwd;
+  const { hd, logits } = fwd;
 
   // ∂ specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
-  const d24 = tf.scalar(1 / t14.shape[0]); // ∂ mean (loss), specs/mnist-mlp.nn line 21
-  const d25 = tf.broadcastTo(d24, t14.shape); // ∂ mean (loss), specs/mnist-mlp.nn line 21
-  tf.dispose([d24, t14]);
-  const d26 = rt.softmaxCrossEntropyGrad(logits, batch.digit, d25); // ∂ softmax_cross_entropy (loss), specs/mnist-mlp.nn line 21
-  d25.dispose();
+  const d24 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-mlp.nn line 21
 
   // ∂ line 13: replace logits = dense(hd, 5)
-  const d_logits_bias = tf.sum(d26, [0]); // ∂ add (logits), line 13
-  const d28 = tf.matMul(hd, d26, true, false); // ∂ matmul (logits), line 13
-  tf.dispose([d26, hd]);
-  const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
-  tf.dispose([d23, d28]);
+  const d_logits_bias = tf.sum(d24, [0]); // ∂ add (logits), line 13
+  const d26 = tf.matMul(hd, d24, true, false); // ∂ matmul (logits), line 13
+  tf.dispose([d24, hd]);
+  const d_logits_weight = tf.add(d23, d26); // Σ ∂ logits.weight over its uses
+  tf.dispose([d23, d26]);
   return { logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }
 
@@ -262,8 +257,6 @@ interface ForwardPhase2 {
   hd: tf.Tensor;
   /** add, line 13: read by `backwardPhase2`. */
   logits: tf.Tensor;
-  /** softmax_cross_entropy, specs/mnist-mlp.nn line 21: read by `backwardPhase2`. */
-  t14: tf.Tensor;
 }
 
 /** The forward pass of phase 2: the same values, keeping what `backwardPhase2` reads (`training` switches dropout on; masks draw from `rng`). */
@@ -290,6 +283,7 @@ function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.
   // specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t15 = tf.mean(t14);
+  t14.dispose();
   const t16 = rt.sumOfSquares(params.h_weight);
   const t17 = rt.sumOfSquares(params.logits_weight);
   const t18 = tf.add(t16, t17);
@@ -298,7 +292,7 @@ function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.
   t18.dispose();
   const t21 = tf.add(t15, t20);
   tf.dispose([t15, t20]);
-  return { loss: t21, prediction: logits, x, h, t8, hd, logits, t14 };
+  return { loss: t21, prediction: logits, x, h, t8, hd, logits };
 }
 
 /** The gradient of the loss for each parameter `backwardPhase2` trains. */
@@ -306,37 +300,33 @@ type GradsPhase2 = Record<Trainable, tf.Tensor>;
 
 /** The gradients of the loss; disposes the activations `forwardPhase2` handed over (not `loss`, `prediction`). */
 function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): GradsPhase2 {
-  const { x, h, t8, hd, logits, t14 } = fwd;
+  const { x, h, t8, hd, logits } = fwd;
 
   // ∂ specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
   const d24 = tf.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
-  const d25 = tf.scalar(1 / t14.shape[0]); // ∂ mean (loss), specs/mnist-mlp.nn line 21
-  const d26 = tf.broadcastTo(d25, t14.shape); // ∂ mean (loss), specs/mnist-mlp.nn line 21
-  tf.dispose([d25, t14]);
-  const d27 = rt.softmaxCrossEntropyGrad(logits, batch.digit, d26); // ∂ softmax_cross_entropy (loss), specs/mnist-mlp.nn line 21
-  d26.dispose();
+  const d25 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-mlp.nn line 21
 
   // ∂ line 13: replace logits = dense(hd, 5)
-  const d_logits_bias = tf.sum(d27, [0]); // ∂ add (logits), line 13
-  const d29 = tf.matMul(d27, params.logits_weight, false, true); // ∂ matmul (logits), line 13
-  const d30 = tf.matMul(hd, d27, true, false); // ∂ matmul (logits), line 13
-  tf.dispose([d27, hd]);
-  const d_logits_weight = tf.add(d23, d30); // Σ ∂ logits.weight over its uses
-  tf.dispose([d23, d30]);
+  const d_logits_bias = tf.sum(d25, [0]); // ∂ add (logits), line 13
+  const d27 = tf.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 13
+  const d28 = tf.matMul(hd, d25, true, false); // ∂ matmul (logits), line 13
+  tf.dispose([d25, hd]);
+  const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
+  tf.dispose([d23, d28]);
 
   // ∂ specs/mnist-mlp.nn line 17: hd     = dropout(h, rate: 0.2)
-  const d32 = tf.mul(d29, t8); // ∂ mul (hd), specs/mnist-mlp.nn line 17
-  tf.dispose([d29, t8]);
+  const d30 = tf.mul(d27, t8); // ∂ mul (hd), specs/mnist-mlp.nn line 17
+  tf.dispose([d27, t8]);
 
   // ∂ specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)
-  const d33 = rt.reluGrad(d32, h); // ∂ relu (h), specs/mnist-mlp.nn line 16
-  tf.dispose([d32, h]);
-  const d_h_bias = tf.sum(d33, [0]); // ∂ add (h), specs/mnist-mlp.nn line 16
-  const d35 = tf.matMul(x, d33, true, false); // ∂ matmul (h), specs/mnist-mlp.nn line 16
-  tf.dispose([d33, x]);
-  const d_h_weight = tf.add(d24, d35); // Σ ∂ h.weight over its uses
-  tf.dispose([d24, d35]);
+  const d31 = rt.reluGrad(d30, h); // ∂ relu (h), specs/mnist-mlp.nn line 16
+  tf.dispose([d30, h]);
+  const d_h_bias = tf.sum(d31, [0]); // ∂ add (h), specs/mnist-mlp.nn line 16
+  const d33 = tf.matMul(x, d31, true, false); // ∂ matmul (h), specs/mnist-mlp.nn line 16
+  tf.dispose([d31, x]);
+  const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses
+  tf.dispose([d24, d33]);
   return { h_weight: d_h_weight, h_bias: d_h_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }
 

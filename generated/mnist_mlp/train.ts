@@ -162,8 +162,6 @@ interface Forward {
   hd: tf.Tensor;
   /** add, line 18: read by `backward`. */
   logits: tf.Tensor;
-  /** softmax_cross_entropy, line 21: read by `backward`. */
-  t14: tf.Tensor;
 }
 
 /** The forward pass (`training` switches dropout on; masks draw from `rng`). */
@@ -190,6 +188,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   // line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t15 = tf.mean(t14);
+  t14.dispose();
   const t16 = rt.sumOfSquares(params.h_weight);
   const t17 = rt.sumOfSquares(params.logits_weight);
   const t18 = tf.add(t16, t17);
@@ -198,7 +197,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   t18.dispose();
   const t21 = tf.add(t15, t20);
   tf.dispose([t15, t20]);
-  return { loss: t21, prediction: logits, x, h, t8, hd, logits, t14 };
+  return { loss: t21, prediction: logits, x, h, t8, hd, logits };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -209,37 +208,33 @@ type Grads = Record<Trainable, tf.Tensor>;
 
 /** The gradients of the loss; disposes the activations `forward` handed over (not `loss`, `prediction`). */
 function backward(params: Params, batch: Batch, fwd: Forward): Grads {
-  const { x, h, t8, hd, logits, t14 } = fwd;
+  const { x, h, t8, hd, logits } = fwd;
 
   // ∂ line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), line 21
   const d24 = tf.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), line 21
-  const d25 = tf.scalar(1 / t14.shape[0]); // ∂ mean (loss), line 21
-  const d26 = tf.broadcastTo(d25, t14.shape); // ∂ mean (loss), line 21
-  tf.dispose([d25, t14]);
-  const d27 = rt.softmaxCrossEntropyGrad(logits, batch.digit, d26); // ∂ softmax_cross_entropy (loss), line 21
-  d26.dispose();
+  const d25 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 21
 
   // ∂ line 18: logits = dense(hd, 10)
-  const d_logits_bias = tf.sum(d27, [0]); // ∂ add (logits), line 18
-  const d29 = tf.matMul(d27, params.logits_weight, false, true); // ∂ matmul (logits), line 18
-  const d30 = tf.matMul(hd, d27, true, false); // ∂ matmul (logits), line 18
-  tf.dispose([d27, hd]);
-  const d_logits_weight = tf.add(d23, d30); // Σ ∂ logits.weight over its uses
-  tf.dispose([d23, d30]);
+  const d_logits_bias = tf.sum(d25, [0]); // ∂ add (logits), line 18
+  const d27 = tf.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 18
+  const d28 = tf.matMul(hd, d25, true, false); // ∂ matmul (logits), line 18
+  tf.dispose([d25, hd]);
+  const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
+  tf.dispose([d23, d28]);
 
   // ∂ line 17: hd     = dropout(h, rate: 0.2)
-  const d32 = tf.mul(d29, t8); // ∂ mul (hd), line 17
-  tf.dispose([d29, t8]);
+  const d30 = tf.mul(d27, t8); // ∂ mul (hd), line 17
+  tf.dispose([d27, t8]);
 
   // ∂ line 16: h      = dense(x, 256, activation: relu)
-  const d33 = rt.reluGrad(d32, h); // ∂ relu (h), line 16
-  tf.dispose([d32, h]);
-  const d_h_bias = tf.sum(d33, [0]); // ∂ add (h), line 16
-  const d35 = tf.matMul(x, d33, true, false); // ∂ matmul (h), line 16
-  tf.dispose([d33, x]);
-  const d_h_weight = tf.add(d24, d35); // Σ ∂ h.weight over its uses
-  tf.dispose([d24, d35]);
+  const d31 = rt.reluGrad(d30, h); // ∂ relu (h), line 16
+  tf.dispose([d30, h]);
+  const d_h_bias = tf.sum(d31, [0]); // ∂ add (h), line 16
+  const d33 = tf.matMul(x, d31, true, false); // ∂ matmul (h), line 16
+  tf.dispose([d31, x]);
+  const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses
+  tf.dispose([d24, d33]);
   return { h_weight: d_h_weight, h_bias: d_h_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }
 

@@ -61,6 +61,7 @@ export const OP_KINDS = [
   // fused losses and their gradients
   'softmax_cross_entropy',
   'softmax_cross_entropy_grad',
+  'softmax_cross_entropy_mean_grad',
   'sigmoid_cross_entropy',
   'sigmoid_cross_entropy_grad',
   'mse',

@@ -32,6 +32,7 @@ import { softmax } from './softmax.js';
 import { logSoftmax } from './log_softmax.js';
 import { dropoutMask } from './dropout_mask.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './softmax_cross_entropy.js';
+import { softmaxCrossEntropyMeanGrad } from './softmax_cross_entropy_mean_grad.js';
 import { sigmoidCrossEntropy, sigmoidCrossEntropyGrad } from './sigmoid_cross_entropy.js';
 import { mse } from './mse.js';
 import { l2 } from './l2.js';
@@ -103,6 +104,7 @@ export const OPS = {
   dropout_mask: dropoutMask,
   softmax_cross_entropy: softmaxCrossEntropy,
   softmax_cross_entropy_grad: softmaxCrossEntropyGrad,
+  softmax_cross_entropy_mean_grad: softmaxCrossEntropyMeanGrad,
   sigmoid_cross_entropy: sigmoidCrossEntropy,
   sigmoid_cross_entropy_grad: sigmoidCrossEntropyGrad,
   mse,

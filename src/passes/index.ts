@@ -7,11 +7,13 @@ import { verifyForwardGraph } from '../ir/verify.js';
 import { eliminateCommonSubexpressions } from './cse.js';
 import { eliminateDeadCode } from './dce.js';
 import { foldConstants } from './fold.js';
+import { foldMean } from './fold-mean.js';
 import { simplify } from './simplify.js';
 
 export { eliminateCommonSubexpressions } from './cse.js';
 export { eliminateDeadCode, liveNodes } from './dce.js';
 export { foldConstants } from './fold.js';
+export { foldMean } from './fold-mean.js';
 export { simplify } from './simplify.js';
 export { rebuild, select, GraphWriter, type Decision, type NodeRewrite } from './rebuild.js';
 
@@ -20,6 +22,7 @@ export type Pass = (g: TrainingGraph) => TrainingGraph;
 export const PASSES = {
   simplify,
   fold: foldConstants,
+  foldMean,
   cse: eliminateCommonSubexpressions,
   dce: eliminateDeadCode,
 } as const satisfies Record<string, Pass>;
@@ -36,7 +39,7 @@ export interface OptimizeOptions {
 }
 
 export function optimize(g: TrainingGraph, opts: OptimizeOptions = {}): TrainingGraph {
-  const names = opts.passes ?? (['simplify', 'fold', 'cse', 'dce'] as const);
+  const names = opts.passes ?? (['simplify', 'fold', 'foldMean', 'cse', 'dce'] as const);
   const maxRounds = opts.maxRounds ?? 10;
   let current = g;
   let text = printTrainingGraph(current);

@@ -41,6 +41,7 @@ const SAMPLES: Partial<Record<OpKind, [{ dtype: DType; shape: Dim[] }[], Attrs][
   dropout_mask: [[[f('batch', 3)], { rate: 0.5 }]],
   softmax_cross_entropy: [[[f('batch', 3), i('batch')], {}]],
   softmax_cross_entropy_grad: [[[f('batch', 3), i('batch'), f('batch')], {}]],
+  softmax_cross_entropy_mean_grad: [[[f('batch', 3), i('batch')], {}]],
   sigmoid_cross_entropy: [[[f('batch', 3), f('batch', 3)], {}]],
   sigmoid_cross_entropy_grad: [[[f('batch', 3), f('batch', 3), f('batch', 3)], {}]],
   mse: [[[f('batch', 3), f('batch', 3)], {}]],

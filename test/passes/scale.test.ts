@@ -33,8 +33,8 @@ describe('scale', () => {
     console.log(`100 layers: ${g.graph.nodes.length} forward → ${tg.graph.nodes.length} nodes in ${ms.toFixed(0)} ms`);
     expect(verifyForwardGraph(tg)).toEqual([]);
     expect(Object.keys(tg.grads)).toHaveLength(200);
-    // Per layer: dh (matmul), relu_grad, bias sum, dW; the first layer needs no dh.
-    expect(tg.graph.nodes.length - g.graph.nodes.length).toBe(100 * 4 - 1 + 3);
+    // Per layer: dh (matmul), relu_grad, bias sum, dW; the first layer needs no dh; the loss one fused gradient (fold-mean).
+    expect(tg.graph.nodes.length - g.graph.nodes.length).toBe(100 * 4 - 1 + 1);
     expect(ms).toBeLessThan(1500);
   });
 });
