@@ -615,6 +615,8 @@ async function main(): Promise<void> {
   const rng = new rt.Rng(flags.seed);
   const data = rt.prepareData(DATA, { dataDir: flags.dataDir, classes: CLASSES ?? undefined, rng, limit: flags.limit });
   rt.checkFeatureShape(data.train, INPUT_SHAPE, 'the training data');
+  if (data.validation !== null) rt.checkFeatureShape(data.validation, INPUT_SHAPE, 'the validation data');
+  if (data.test !== null) rt.checkFeatureShape(data.test, INPUT_SHAPE, 'the test data');
   const progress = new rt.Progress({ quiet: flags.quiet });
   let run: Run;
   if (flags.resume && flags.checkpointDir !== null) {

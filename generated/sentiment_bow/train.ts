@@ -605,6 +605,8 @@ async function main(): Promise<void> {
   const savedVocabulary = flags.resume && flags.checkpointDir !== null ? await rt.checkpointVocabulary(flags.checkpointDir) : undefined;
   const vocabulary = rt.encodeTextData(data, TEXT, savedVocabulary);
   rt.checkFeatureShape(data.train, INPUT_SHAPE, 'the training data');
+  if (data.validation !== null) rt.checkFeatureShape(data.validation, INPUT_SHAPE, 'the validation data');
+  if (data.test !== null) rt.checkFeatureShape(data.test, INPUT_SHAPE, 'the test data');
   const progress = new rt.Progress({ quiet: flags.quiet });
   let run: Run;
   if (flags.resume && flags.checkpointDir !== null) {

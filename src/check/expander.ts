@@ -48,6 +48,8 @@ export class Expander {
   readonly params: ParamInfo[] = [];
   readonly inputs: GraphInput[] = [];
   readonly targets = new Map<ValueId, TargetInfo>();
+  /** State parameters' new values after a training step (batch_norm's running statistics). */
+  readonly updates: Record<string, ValueId> = {};
   /** Values of bindings swapped by `replace` (a new head may redefine an inherited class count). */
   readonly replaced = new Set<ValueId>();
   /** Targets declared in a `use`d spec rather than the one being checked. */
@@ -127,7 +129,7 @@ export class Expander {
   }
 
   /** A trainable parameter `name` (dotted) of a static shape; a repeated name is reported. */
-  addParam(name: string, shape: number[], init: InitSpec, span: Span, label: string): TensorValue | null {
+  addParam(name: string, shape: number[], init: InitSpec, span: Span, label: string, opts: { state?: boolean } = {}): TensorValue | null {
     if (this.hasParam(name)) {
       this.sink.report('NNC3002', `parameter \`${name}\` is created twice`, span, {
         hint: 'bind each layer call to its own name, or give params in a def distinct names',
@@ -135,7 +137,9 @@ export class Expander {
       return null;
     }
     const id = this.b.add('param', [], { name, dtype: 'f32', shape }, this.origin(span, label));
-    this.params.push({ name, id, type: { dtype: 'f32', shape }, init, trainable: true, lrScale: 1, decayScale: 1, span });
+    const info: ParamInfo = { name, id, type: { dtype: 'f32', shape }, init, trainable: !opts.state, lrScale: 1, decayScale: 1, span };
+    if (opts.state) info.state = true;
+    this.params.push(info);
     return { kind: 'tensor', id, name, span };
   }
 

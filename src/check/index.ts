@@ -2,6 +2,7 @@
 // forward graph (layers expanded into primitives, every value typed, the
 // scalar loss), the parameters with names, initialisers and training rules,
 // and the training recipe as plain configuration with defaults filled in.
+import { withFrozenStatistics } from './layers/batch-norm.js';
 import type { Def, FreezeStmt, InitFrom, NetBlock, Replace, ScaleStmt, Setting, Spec, Statement } from '../syntax/ast.js';
 import type { DiagnosticSink } from '../diagnostics/diagnostic.js';
 import type { ValueId } from '../ir/types.js';
@@ -112,7 +113,7 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
   return {
     name,
     file: spec.file,
-    forward: { graph: ex.b.build(), inputs: ex.inputs, params: ex.params, loss, outputs: outs },
+    forward: withFrozenStatistics({ graph: ex.b.build(), inputs: ex.inputs, params: ex.params, loss, outputs: outs, ...(Object.keys(ex.updates).length > 0 ? { updates: ex.updates } : {}) }),
     classes,
     optimizer,
     schedule,

@@ -4,12 +4,14 @@
 // differentiated graph per phase (`phaseGraphs`).
 import type { ForwardGraph } from '../ir/types.js';
 import type { CheckedModel } from './model.js';
+import { withFrozenStatistics } from './layers/batch-norm.js';
 
 export function forwardForPhase(model: CheckedModel, phaseIndex: number): ForwardGraph {
   const phase = model.phases[phaseIndex];
   if (!phase) throw new Error(`internal: model ${model.name} has no phase #${phaseIndex}`);
   const trained = new Set(phase.trainable);
-  return { ...model.forward, params: model.forward.params.map((p) => ({ ...p, trainable: trained.has(p.name) })) };
+  // A batch_norm whose scale and offset this phase freezes normalises with its running statistics.
+  return withFrozenStatistics({ ...model.forward, params: model.forward.params.map((p) => ({ ...p, trainable: trained.has(p.name) })) });
 }
 
 /** One forward graph per phase, in order (empty without phases). */

@@ -79,7 +79,7 @@ export const LAYERS = table('layer', [
   { name: 'reshape', doc: 'reshape the non-batch axes', params: [x, req('shape', 'shape')] },
   { name: 'dropout', doc: 'zero a random fraction `rate` of activations while training (inverted scaling)', params: [x, opt('rate', 'number', 0.5)] },
   { name: 'conv2d', doc: '2-D convolution over NHWC input', paramNames: ['weight', 'bias'],
-    params: [x, req('filters', 'int'), req('kernel', 'int'), named('stride', 'int', 1), named('padding', 'enum', 'valid', { values: PADDING }), named('dilation', 'int', 1), named('activation', 'activation', 'linear'), named('use_bias', 'flag', true), named('init', 'initialiser', 'he_normal'), named('bias_init', 'initialiser', 'zeros')] },
+    params: [x, req('filters', 'int'), opt('kernel', 'int', 3), named('stride', 'int', 1), named('padding', 'enum', 'valid', { values: PADDING }), named('dilation', 'int', 1), named('activation', 'activation', 'linear'), named('use_bias', 'flag', true), named('init', 'initialiser', 'he_normal'), named('bias_init', 'initialiser', 'zeros')] },
   { name: 'max_pool', doc: '2-D max pooling over NHWC input', params: [x, opt('size', 'int', 2), named('stride', 'int', null), named('padding', 'enum', 'valid', { values: PADDING })] },
   { name: 'avg_pool', doc: '2-D average pooling over NHWC input', params: [x, opt('size', 'int', 2), named('stride', 'int', null), named('padding', 'enum', 'valid', { values: PADDING })] },
   { name: 'global_avg_pool', doc: 'mean over the spatial axes of NHWC input', params: [x] },

@@ -24,7 +24,8 @@ export function applyFreezes(params: ParamInfo[], stmts: readonly FreezeStmt[], 
       if (m) m.forEach((n) => hit.delete(n));
       else ok = false;
     }
-    for (const p of params) if (hit.has(p.name)) p.trainable = s.kind === 'unfreeze';
+    // Running statistics (`ParamInfo.state`) are never trained, whatever a pattern matches.
+    for (const p of params) if (hit.has(p.name) && !p.state) p.trainable = s.kind === 'unfreeze';
   }
   return ok;
 }

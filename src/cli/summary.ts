@@ -15,11 +15,13 @@ export function modelSummary(m: CheckedModel): string {
   const inputs = fwd.inputs.filter((i) => i.role === 'input').map((i) => `${i.name}: ${formatShape(i.type.dtype, i.type.shape)}`);
   const total = fwd.params.reduce((n, p) => n + count(p.type.shape), 0);
   const trainable = fwd.params.filter((p) => p.trainable).reduce((n, p) => n + count(p.type.shape), 0);
-  const frozen = total - trainable;
+  const state = fwd.params.filter((p) => p.state).reduce((n, p) => n + count(p.type.shape), 0);
+  const frozen = total - trainable - state;
   return (
     `model ${m.name}: inputs ${inputs.join(', ')}; ${fwd.params.length} parameter tensors, ` +
     `${total.toLocaleString('en-US')} parameters` +
-    (frozen > 0 ? ` (${trainable.toLocaleString('en-US')} trainable, ${frozen.toLocaleString('en-US')} frozen)` : '')
+    (frozen > 0 ? ` (${trainable.toLocaleString('en-US')} trainable, ${frozen.toLocaleString('en-US')} frozen)` : '') +
+    (state > 0 ? `, ${state.toLocaleString('en-US')} of them running statistics` : '')
   );
 }
 

@@ -78,7 +78,7 @@ export function makeContext(model: CheckedModel, tg: TrainingGraph, opts: EmitOp
     variants,
     opts,
     trainable: tg.params.filter((p) => trained.has(p.name)),
-    frozen: tg.params.filter((p) => !trained.has(p.name)),
+    frozen: tg.params.filter((p) => !trained.has(p.name) && !p.state),
     usesRng: variants.some((v) => v.plan.usesRng),
     where,
     quote(span) {

@@ -37,6 +37,15 @@ export interface PlannedGrad {
   expr: string;
 }
 
+/** A state parameter's new value after a training step (batch_norm's running statistics). */
+export interface PlannedUpdate {
+  param: ParamInfo;
+  /** The parameter's identifier in `Params`. */
+  field: string;
+  /** The `Forward` field (and forward statement) holding the new value. */
+  name: string;
+}
+
 export interface StepPlan {
   /** Identifier of each parameter (`Params` field), in `ParamInfo` order. */
   paramFields: Map<string, string>;
@@ -50,6 +59,8 @@ export interface StepPlan {
   loss: string;
   prediction: string;
   grads: PlannedGrad[];
+  /** New values of state parameters, handed over in `Forward`; the training step assigns them. */
+  updates: PlannedUpdate[];
   /** True when some forward expression uses the trainer's random generator. */
   usesRng: boolean;
 }
@@ -72,6 +83,8 @@ export function planStep(tg: TrainingGraph): StepPlan {
   for (const [binding, id] of Object.entries(tg.outputs)) {
     if (binding !== 'prediction' && !bindingOf.has(id)) bindingOf.set(id, binding);
   }
+  const updateIds = Object.entries(tg.updates ?? {});
+  for (const [param, id] of updateIds) if (!bindingOf.has(id)) bindingOf.set(id, `next_${paramFields.get(param) ?? param}`);
 
   const ref = new Map<ValueId, string>(); // the expression naming each value
   const root = new Map<ValueId, ValueId>(); // the tensor a value really is (aliases resolved)
@@ -120,7 +133,8 @@ export function planStep(tg: TrainingGraph): StepPlan {
   const forward = [...statements.values()].filter((s) => s.node.origin.phase === 'forward');
   const backward = [...statements.values()].filter((s) => s.node.origin.phase !== 'forward');
   const rootOf = (id: ValueId) => root.get(id) ?? id;
-  const callerOwned = new Set([rootOf(tg.loss), rootOf(prediction)]);
+  // The new values of state parameters outlive the step: the caller owns them like the loss.
+  const callerOwned = new Set([rootOf(tg.loss), rootOf(prediction), ...updateIds.map(([, id]) => rootOf(id))]);
 
   // Forward values read by backward are handed over, not disposed in forward.
   const savedIds: ValueId[] = [];
@@ -161,6 +175,7 @@ export function planStep(tg: TrainingGraph): StepPlan {
     loss: refOf(ref, tg.loss),
     prediction: refOf(ref, prediction),
     grads,
+    updates: updateIds.map(([param, id]) => ({ param: tg.params.find((p) => p.name === param)!, field: paramFields.get(param)!, name: refOf(ref, id) })),
     usesRng: forward.some((s) => /\brng\b/.test(s.expr)),
   };
 }
@@ -174,7 +189,7 @@ function refOf(ref: Map<ValueId, string>, id: ValueId): string {
 /** Nodes the training step needs: everything the loss, the prediction and the gradients depend on. */
 function neededNodes(tg: TrainingGraph, prediction: ValueId): Set<ValueId> {
   const needed = new Set<ValueId>();
-  const stack = [tg.loss, prediction, ...Object.values(tg.grads)];
+  const stack = [tg.loss, prediction, ...Object.values(tg.grads), ...Object.values(tg.updates ?? {})];
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (needed.has(id)) continue;

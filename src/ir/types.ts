@@ -76,6 +76,13 @@ export interface ParamInfo {
   lrScale: number;
   decayScale: number;
   span: Span | null;
+  /**
+   * A running statistic (batch_norm's moving mean and variance): model state,
+   * not a parameter to train. Never trainable (no gradient, no optimizer
+   * state); saved in checkpoints like a parameter; after each training step
+   * it takes the value of its node in `ForwardGraph.updates`.
+   */
+  state?: boolean;
 }
 
 export interface GraphInput {
@@ -94,6 +101,8 @@ export interface ForwardGraph {
   loss: ValueId;
   /** Named net bindings (`h`, `logits`, …) and `prediction`: the net's last binding. */
   outputs: Record<string, ValueId>;
+  /** For each state parameter (`ParamInfo.state`) updated by training: the node computing its new value. */
+  updates?: Record<string, ValueId>;
 }
 
 /** Forward + backward: `grads[name]` is the gradient node of each trainable parameter. */

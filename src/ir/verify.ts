@@ -75,6 +75,12 @@ export function verifyForwardGraph(g: ForwardGraph | TrainingGraph): string[] {
   for (const [name, id] of Object.entries(g.outputs)) {
     if (!exists(id)) problems.push(`output ${name}: %${id} does not exist`);
   }
+  for (const [name, id] of Object.entries(g.updates ?? {})) {
+    const p = g.params.find((q) => q.name === name);
+    if (!p || !p.state) problems.push(`update ${name}: not a state parameter`);
+    else if (!exists(id)) problems.push(`update ${name}: %${id} does not exist`);
+    else if (!sameType(nodes[id].type, p.type)) problems.push(`update ${name}: type ${formatType(nodes[id].type)} differs from the parameter's ${formatType(p.type)}`);
+  }
   if ('grads' in g) {
     for (const [name, id] of Object.entries(g.grads)) {
       const p = g.params.find((q) => q.name === name);

@@ -58,6 +58,8 @@ export const OP_KINDS = [
   'log_softmax',
   // stochastic regularisation
   'dropout_mask',
+  // batch_norm: batch statistics while training, running statistics otherwise
+  'training_select',
   // fused losses and their gradients
   'softmax_cross_entropy',
   'softmax_cross_entropy_grad',

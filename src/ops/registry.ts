@@ -31,6 +31,7 @@ import { invCount } from './inv_count.js';
 import { softmax } from './softmax.js';
 import { logSoftmax } from './log_softmax.js';
 import { dropoutMask } from './dropout_mask.js';
+import { trainingSelect } from './training_select.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './softmax_cross_entropy.js';
 import { softmaxCrossEntropyMeanGrad } from './softmax_cross_entropy_mean_grad.js';
 import { sigmoidCrossEntropy, sigmoidCrossEntropyGrad } from './sigmoid_cross_entropy.js';
@@ -102,6 +103,7 @@ export const OPS = {
   softmax,
   log_softmax: logSoftmax,
   dropout_mask: dropoutMask,
+  training_select: trainingSelect,
   softmax_cross_entropy: softmaxCrossEntropy,
   softmax_cross_entropy_grad: softmaxCrossEntropyGrad,
   softmax_cross_entropy_mean_grad: softmaxCrossEntropyMeanGrad,

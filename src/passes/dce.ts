@@ -5,7 +5,7 @@ import type { TrainingGraph, ValueId } from '../ir/types.js';
 import { select } from './rebuild.js';
 
 export function liveNodes(g: TrainingGraph): Set<ValueId> {
-  const roots: ValueId[] = [g.loss, ...Object.values(g.grads), ...Object.values(g.outputs), ...g.inputs.map((i) => i.id), ...g.params.map((p) => p.id)];
+  const roots: ValueId[] = [g.loss, ...Object.values(g.grads), ...Object.values(g.outputs), ...Object.values(g.updates ?? {}), ...g.inputs.map((i) => i.id), ...g.params.map((p) => p.id)];
   const live = new Set<ValueId>();
   const stack = roots.slice();
   while (stack.length > 0) {

@@ -68,12 +68,15 @@ export function rebuild(g: TrainingGraph, decide: NodeRewrite): TrainingGraph {
   for (const [name, id] of Object.entries(g.grads)) grads[name] = rename(id, `grad ${name}`);
   const outputs: Record<string, ValueId> = {};
   for (const [name, id] of Object.entries(g.outputs)) outputs[name] = rename(id, `output ${name}`);
+  const updates: Record<string, ValueId> = {};
+  for (const [name, id] of Object.entries(g.updates ?? {})) updates[name] = rename(id, `update of ${name}`);
   return {
     graph: { nodes: out.nodes.slice() },
     inputs: g.inputs.map((i) => ({ ...i, id: rename(i.id, `input ${i.name}`) })),
     params: g.params.map((p) => ({ ...p, id: rename(p.id, `param ${p.name}`) })),
     loss: rename(g.loss, 'the loss'),
     outputs,
+    ...(g.updates === undefined ? {} : { updates }),
     grads,
   };
 }

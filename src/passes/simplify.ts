@@ -152,7 +152,7 @@ function simplifyNode(n: Node, out: GraphWriter, uses: UseCounts): Decision {
 export function simplify(g: TrainingGraph): TrainingGraph {
   const oldUses = g.graph.nodes.map(() => 0);
   for (const n of g.graph.nodes) for (const i of n.inputs) oldUses[i]!++;
-  for (const id of [g.loss, ...Object.values(g.grads), ...Object.values(g.outputs)]) oldUses[id]!++;
+  for (const id of [g.loss, ...Object.values(g.grads), ...Object.values(g.outputs), ...Object.values(g.updates ?? {})]) oldUses[id]!++;
   // Reads of each new node so far, kept exact as rules replace and create nodes
   // (nodes a rule creates count as used many times: no rule rewrites them again).
   const count = new Map<ValueId, number>();

@@ -43,6 +43,7 @@ describe('whole-spec gradients', () => {
           expect(r.pass, r.param).toBe(true);
         }
       }
-    });
+      // A convolutional spec (mnist-cnn) runs its conv kernels on the pure-JS cpu backend: slow.
+    }, 300_000);
   }
 });

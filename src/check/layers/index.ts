@@ -3,6 +3,8 @@
 // reported as "not supported yet", never a crash.
 import type { Layer } from './layer.js';
 import { logSoftmax, relu, sigmoid, softmax, tanh } from './activations.js';
+import { avgPool, conv2d, globalAvgPool, maxPool } from './conv.js';
+import { batchNorm } from './batch-norm.js';
 import { dense } from './dense.js';
 import { dropout } from './dropout.js';
 import { flatten } from './flatten.js';
@@ -14,6 +16,11 @@ import { maxPoolTime, meanPool } from './pooling-time.js';
 
 export const LAYERS: Readonly<Record<string, Layer>> = {
   dense,
+  conv2d,
+  max_pool: maxPool,
+  avg_pool: avgPool,
+  global_avg_pool: globalAvgPool,
+  batch_norm: batchNorm,
   flatten,
   reshape,
   dropout,
@@ -41,11 +48,6 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
 
 /** Callables of later issues: name → the issue that adds them. */
 export const LATER: Readonly<Record<string, { issue: number; topic: string }>> = {
-  conv2d: { issue: 5, topic: 'convolutional networks' },
-  max_pool: { issue: 5, topic: 'convolutional networks' },
-  avg_pool: { issue: 5, topic: 'convolutional networks' },
-  global_avg_pool: { issue: 5, topic: 'convolutional networks' },
-  batch_norm: { issue: 5, topic: 'convolutional networks' },
   lstm: { issue: 6, topic: 'sentiment / text models' },
   gru: { issue: 6, topic: 'sentiment / text models' },
   abs: { issue: 5, topic: 'a primitive for |x|' },

@@ -44,7 +44,8 @@ export function readPhases(block: PhasesBlock | null, params: readonly ParamInfo
       ok = false;
       continue;
     }
-    unfreeze.forEach((n) => trainable.add(n));
+    // Running statistics (`ParamInfo.state`) are never trained, whatever a pattern matches.
+    unfreeze.forEach((n) => { if (!params.find((p) => p.name === n)?.state) trainable.add(n); });
     freeze.forEach((n) => trainable.delete(n));
     phases.push({ label, epochs, lr, unfreeze, freeze, trainable: names.filter((n) => trainable.has(n)), schedule, span: entry.span });
   }

@@ -9,7 +9,7 @@ import { emitForwardVariant, phaseList, statementsWithSource } from './forward.j
 
 export function emitBackward(out: ProgramBuilder, ctx: EmitContext): void {
   const first = ctx.variants[0]!;
-  const frozenHere = ctx.tg.params.filter((p) => !first.trainable.includes(p.name)).map((p) => p.name);
+  const frozenHere = ctx.tg.params.filter((p) => !first.trainable.includes(p.name) && !p.state).map((p) => p.name);
   section(out, 'Backward pass (derived by nnc)', [
     'Reverse-mode gradients of the loss, in the order the compiler derived them.',
     ...(frozenHere.length > 0 ? [`No statements for frozen parameters: ${frozenHere.join(', ')}.`] : []),

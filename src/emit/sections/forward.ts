@@ -26,10 +26,11 @@ export function emitForwardVariant(out: ProgramBuilder, ctx: EmitContext, v: Ste
     { name: 'loss', type: 'tf.Tensor', doc: 'The scalar training loss.' },
     { name: 'prediction', type: 'tf.Tensor', doc: `The net's output, ${typeText(prediction.type)}.` },
     ...plan.saved.map((name) => ({ name, type: 'tf.Tensor', doc: savedDoc(ctx, v, name) })),
+    ...plan.updates.map((u) => ({ name: u.name, type: 'tf.Tensor', doc: `The new \`${u.param.name}\` (running statistic): \`trainStep${v.suffix}\` assigns it; unchanged outside training.` })),
   ]);
   const params: [string, string][] = [['params', 'Params'], ['batch', 'Batch'], ['training', 'boolean']];
   if (ctx.usesRng) params.push(['rng', 'rt.Rng']);
-  const fields = [`loss: ${plan.loss}`, `prediction: ${plan.prediction}`, ...plan.saved];
+  const fields = [`loss: ${plan.loss}`, `prediction: ${plan.prediction}`, ...plan.saved, ...plan.updates.map((u) => u.name)];
   const purpose = v.suffix === '' ? 'The forward pass' : `The forward pass of ${phaseList(v)}: the same values, keeping what \`backward${v.suffix}\` reads`;
   const training = ctx.usesRng ? ' (`training` switches dropout on; masks draw from `rng`).' : ' (`training` changes nothing: the net has no dropout).';
   func(out, {

@@ -188,6 +188,9 @@ function emitMain(out: ProgramBuilder, ctx: EmitContext): void {
       'const data = rt.prepareData(DATA, { dataDir: flags.dataDir, classes: CLASSES ?? undefined, rng, limit: flags.limit });',
       ...(text !== null ? encodeTextLines() : []),
       "rt.checkFeatureShape(data.train, INPUT_SHAPE, 'the training data');",
+      // Every set takes the model's input shape (IDX images [28, 28] feed an f32[28, 28, 1] input).
+      "if (data.validation !== null) rt.checkFeatureShape(data.validation, INPUT_SHAPE, 'the validation data');",
+      "if (data.test !== null) rt.checkFeatureShape(data.test, INPUT_SHAPE, 'the test data');",
       'const progress = new rt.Progress({ quiet: flags.quiet });',
       'let run: Run;',
       'if (flags.resume && flags.checkpointDir !== null) {',

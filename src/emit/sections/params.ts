@@ -11,6 +11,10 @@ export function emitParams(out: ProgramBuilder, ctx: EmitContext): void {
   if (ctx.frozen.length > 0) {
     notes.push(`Frozen (no gradient, no update, no optimizer state): ${ctx.frozen.map((p) => p.name).join(', ')}.`);
   }
+  const state = ctx.tg.params.filter((p) => p.state);
+  if (state.length > 0) {
+    notes.push(`Running statistics (state, never trained; saved in checkpoints; each training step assigns their new values): ${state.map((p) => p.name).join(', ')}.`);
+  }
   section(out, 'Parameters', notes);
   record(
     out,
@@ -40,7 +44,7 @@ export function emitParams(out: ProgramBuilder, ctx: EmitContext): void {
 
 function paramDoc(p: ParamInfo, ctx: EmitContext): string {
   const where = p.span ? `, ${ctx.where(p.span)}` : '';
-  const frozen = ctx.frozen.includes(p) ? ', frozen' : '';
+  const frozen = ctx.frozen.includes(p) ? ', frozen' : p.state ? ', running statistic' : '';
   const scale = p.lrScale !== 1 ? `, lr × ${p.lrScale}` : '';
   return `\`${p.name}\`: ${typeText(p.type)}, ${p.init.kind}${scale}${frozen}${where}`;
 }

@@ -31,6 +31,8 @@ export function emitTrainStep(out: ProgramBuilder, ctx: EmitContext): void {
         'const loss = readScalar(fwd.loss);',
         'tf.dispose([fwd.loss, fwd.prediction]);',
         `applyUpdate${v.suffix}(params, state, grads, lr);`,
+        ...(v.plan.updates.length > 0 ? ['// Running statistics (batch_norm) take their new values.'] : []),
+        ...v.plan.updates.flatMap((u) => [`params.${u.field}.dispose();`, `params.${u.field} = fwd.${u.name};`]),
         'return loss;',
       ],
     });
