@@ -1,4 +1,5 @@
 // The benchmark's results as markdown tables (bench/results.md, and the README).
+import { cpus } from 'node:os';
 import type { BenchResults, Method, WorkloadResult } from './run.js';
 
 const LABEL: Record<Method, string> = {
@@ -7,6 +8,7 @@ const LABEL: Record<Method, string> = {
   layers: 'tfjs-layers trainOnBatch',
 };
 
+const cores = () => cpus().length;
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 function workloadTable(w: WorkloadResult): string[] {
@@ -45,6 +47,7 @@ export function markdown(r: BenchResults): string {
     '# nnc benchmark',
     '',
     `${r.date}, backend ${r.backend}; \`${r.command}\`; ${r.settings.rounds} rounds × (${r.settings.warmup} warm-up + ${r.settings.steps} timed steps) per method, ${r.settings.batchesCycled} synthetic seeded batches cycled.`,
+    `Machine load average (1 min) ${fmt(r.loadAverage[0], 1)} at the start, ${fmt(r.loadAverage[1], 1)} at the end, on ${cores()} cores: with other work running, absolute times swell; compare ratios within one run.`,
     'Step time includes reading the loss back to the host. "generated ÷ this" < 1 means the generated trainer is faster.',
     'TF ops/step counts every TensorFlow op tfjs-node executes (including raw kernels that bypass the tfjs engine); engine kernels are what tf.profile sees.',
     '',

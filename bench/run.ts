@@ -5,6 +5,7 @@
 //   npm run bench -- [--backend node|wasm|cpu] [--workloads mnist-mlp,w1-sgd,…]
 //                    [--steps 40] [--warmup 10] [--rounds 3] [--out bench] [--no-compile-time]
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/runtime/backend.js';
@@ -49,6 +50,8 @@ export interface BenchResults {
   backend: string;
   command: string;
   settings: { steps: number; warmup: number; rounds: number; batchesCycled: number };
+  /** The machine's 1-minute load average at the start and the end (other processes skew times on a busy machine). */
+  loadAverage: [number, number];
   workloads: WorkloadResult[];
   compile: CompileTiming | null;
 }
@@ -156,6 +159,7 @@ export async function runBench(root: string, o: BenchOptions): Promise<BenchResu
     backend: `${backend} (${tf.getBackend()})`,
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
     settings: { steps: o.steps, warmup: o.warmup, rounds: o.rounds, batchesCycled: BATCHES },
+    loadAverage: [loadavg()[0]!, NaN],
     workloads: [],
     compile: null,
   };
@@ -168,6 +172,7 @@ export async function runBench(root: string, o: BenchOptions): Promise<BenchResu
     results.compile = timeCompile(100, 6);
     o.log(`100-layer spec: compiled in ${results.compile.medianMs.toFixed(0)} ms (cold ${results.compile.coldMs.toFixed(0)} ms)`);
   }
+  results.loadAverage[1] = loadavg()[0]!;
   if (o.out !== null) {
     mkdirSync(o.out, { recursive: true });
     writeFileSync(join(o.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
