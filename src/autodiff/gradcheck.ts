@@ -55,6 +55,9 @@ const TINY = 1e-6;
 
 /** The range [0, n) of integer labels or ids `id`: from the op that consumes them. */
 export function classCount(tg: TrainingGraph, id: ValueId, explicit: number | undefined): number {
+  // A text input's token ids range over its vocabulary, whatever the target's classes.
+  const vocab = tg.graph.nodes[id]!.attrs['vocab'];
+  if (typeof vocab === 'number') return vocab;
   if (explicit !== undefined) return explicit;
   for (const n of tg.graph.nodes) {
     if (!n.inputs.includes(id)) continue;

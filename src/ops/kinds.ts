@@ -53,6 +53,11 @@ export const OP_KINDS = [
   // embeddings
   'gather',
   'unsorted_segment_sum',
+  // the LSTM (ops/lstm.ts): forward loop, backward loop, time-distributed products
+  'lstm_seq',
+  'lstm_bptt',
+  'seq_contract',
+  'seq_matmul_t',
   // normalisers
   'softmax',
   'log_softmax',

@@ -43,6 +43,7 @@ import { sign } from './sign.js';
 import { cast } from './cast.js';
 import { argmax } from './argmax.js';
 import { gather } from './gather.js';
+import { lstmBptt, lstmSeq, seqContract, seqMatmulT } from './lstm.js';
 import { slice } from './slice.js';
 import { pad } from './pad.js';
 import { concat } from './concat.js';
@@ -100,6 +101,10 @@ export const OPS = {
   avg_pool_grad: avgPoolGrad,
   gather,
   unsorted_segment_sum: unsortedSegmentSum,
+  lstm_seq: lstmSeq,
+  lstm_bptt: lstmBptt,
+  seq_contract: seqContract,
+  seq_matmul_t: seqMatmulT,
   softmax,
   log_softmax: logSoftmax,
   dropout_mask: dropoutMask,

@@ -49,6 +49,10 @@ const SAMPLES: Partial<Record<OpKind, [{ dtype: DType; shape: Dim[] }[], Attrs][
   one_hot: [[[i('batch')], { depth: 4 }]],
   gather: [[[f(7, 3), i('batch', 4)], {}]],
   unsorted_segment_sum: [[[f('batch', 4, 3), i('batch', 4)], { segments: 7 }]],
+  lstm_seq: [[[f('batch', 5, 3), f(3, 8), f(2, 8), f(8), f('batch', 5)], {}]],
+  lstm_bptt: [[[f(2, 8), f('batch', 5), f('batch', 5, 12), f('batch', 5, 12)], {}]],
+  seq_contract: [[[f('batch', 5, 3), f('batch', 5, 8)], {}]],
+  seq_matmul_t: [[[f('batch', 5, 8), f(3, 8)], {}]],
   conv2d: [[[f('batch', 8, 8, 1), f(3, 3, 1, 4)], { padding: 'same' }]],
   conv2d_backprop_input: [[[f('batch', 8, 8, 4), f(3, 3, 1, 4)], { padding: 'same', shape: ['batch', 8, 8, 1] }]],
   conv2d_backprop_filter: [[[f('batch', 8, 8, 1), f('batch', 8, 8, 4)], { padding: 'same', shape: [3, 3, 1, 4] }]],
@@ -87,7 +91,7 @@ describe('lowerings type-check as emitted', () => {
       "import type { Rng } from '../../src/runtime/rng.js';",
       'declare const training: boolean;',
       'declare const rng: Rng;',
-      'declare const a0: tf.Tensor, a1: tf.Tensor, a2: tf.Tensor;',
+      'declare const a0: tf.Tensor, a1: tf.Tensor, a2: tf.Tensor, a3: tf.Tensor, a4: tf.Tensor;',
       ...lowerings().map(({ kind, expr }, k) => `export const v${k}_${kind}: tf.Tensor = ${expr};`),
     ].join('\n');
     const options: ts.CompilerOptions = {

@@ -14,6 +14,7 @@ import * as native from './kernels-native.js';
 import { hasFlaw, hasKernel, withTemps } from './kernels-support.js';
 
 export * from './kernels-spatial.js';
+export * from './kernels-recurrent.js';
 export * from './kernels-fused.js';
 
 /** dy * [y > 0], from relu's output y ≥ 0: sign(y) is exactly the 0/1 mask (and cheaper than tf.step). */

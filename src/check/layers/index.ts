@@ -13,6 +13,7 @@ import { binaryCrossEntropy, crossEntropy, l2, mse } from './losses.js';
 import { reshape } from './reshape.js';
 import { embedding } from './embedding.js';
 import { maxPoolTime, meanPool } from './pooling-time.js';
+import { lstm } from './lstm.js';
 
 export const LAYERS: Readonly<Record<string, Layer>> = {
   dense,
@@ -44,11 +45,11 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   embedding,
   mean_pool: meanPool,
   max_pool_time: maxPoolTime,
+  lstm,
 };
 
 /** Callables of later issues: name → the issue that adds them. */
 export const LATER: Readonly<Record<string, { issue: number; topic: string }>> = {
-  lstm: { issue: 6, topic: 'sentiment / text models' },
   gru: { issue: 6, topic: 'sentiment / text models' },
   abs: { issue: 5, topic: 'a primitive for |x|' },
 };

@@ -13,7 +13,7 @@ import { layerOp, type Layer, type LayerCall } from './layer.js';
 /** Far below any activation: padded positions never win the max. */
 const PAD_PENALTY = 1e9;
 
-function sequenceAndMask(c: LayerCall): { x: TensorValue; mask3: TensorValue; mask: TensorValue; length: number } | null {
+export function sequenceAndMask(c: LayerCall): { x: TensorValue; mask3: TensorValue; mask: TensorValue; length: number } | null {
   const { ex, args } = c;
   const x = args.tensor('x');
   if (!x) return null;
