@@ -39,6 +39,7 @@ const SAMPLES: Partial<Record<OpKind, [{ dtype: DType; shape: Dim[] }[], Attrs][
   softmax: [[[f('batch', 3)], {}], [[f('batch', 3, 2)], { axis: 1 }]],
   log_softmax: [[[f('batch', 3)], {}], [[f('batch', 3, 2)], { axis: 1 }]],
   dropout_mask: [[[f('batch', 3)], { rate: 0.5 }]],
+  training_select: [[[f(3), f(3)], { layer: 'bn' }], [[f(3), f(3)], { layer: 'bn', frozen: true }]],
   softmax_cross_entropy: [[[f('batch', 3), i('batch')], {}]],
   softmax_cross_entropy_grad: [[[f('batch', 3), i('batch'), f('batch')], {}]],
   softmax_cross_entropy_mean_grad: [[[f('batch', 3), i('batch')], {}]],
