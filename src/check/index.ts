@@ -22,6 +22,7 @@ import { applyFreezes, applyScales } from './training-rules.js';
 import { withUses, type ResolveUse } from './use.js';
 import { didYouMean } from './format.js';
 import { SETTINGS } from './signatures.js';
+import { checkClassSelections } from './class-selection.js';
 
 export type { CheckedModel } from './model.js';
 
@@ -93,6 +94,7 @@ export function checkModel(spec: Spec, sink: DiagnosticSink, opts: CheckOptions 
   const optimizer = readOptimizer(settings.get('optimizer') ?? null, sink);
   const schedule = readSchedule(settings.get('schedule') ?? null, sink);
   const data = readData(dataBlock, sink);
+  if (data !== null && data !== 'error') checkClassSelections(data, classes, targetInfo?.name ?? 'the target', sink);
   const train = readTrain(trainBlock, classes !== null, sink, targetInfo?.kind === 'binary');
   const phases = readPhases(phasesBlock, ex.params, sink);
   const init = readInitFrom(initFrom, ex.params.map((p) => p.name), fresh, sink);

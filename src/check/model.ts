@@ -34,8 +34,8 @@ export interface ScheduleConfig {
 
 /** Where rows come from. Paths are as written in the spec (resolved by the trainer against --data-dir). */
 export type DataSource =
-  | { kind: 'csv'; path: string; label: string; scale: number; header: boolean; span: Span }
-  | { kind: 'idx'; images: string; labels: string; scale: number; span: Span }
+  | { kind: 'csv'; path: string; label: string; scale: number; header: boolean; classes?: number[]; span: Span }
+  | { kind: 'idx'; images: string; labels: string; scale: number; classes?: number[]; span: Span }
   | TextDataSource;
 
 /** A source of texts with labels (for a `text(…)` input): `json(…)`, `tsv(…)`, or `csv(…, text: "column")`. */

@@ -162,6 +162,9 @@ export class ExprChecker {
       case 'shape':
         if (e.kind !== 'list') return wrong('a list of dimensions such as `[7, 7, 16]`');
         return e.items.forEach((i) => this.value(i, { ...p, type: 'int' }, ctx, owner));
+      case 'ints':
+        if (e.kind !== 'list') return wrong('a list of whole numbers such as `[5, 6, 7, 8, 9]`');
+        return e.items.forEach((i) => this.value(i, { ...p, type: 'int' }, ctx, owner));
       case 'int_or_all':
         if (e.kind === 'ref' && e.name === 'all') return;
         return this.value(e, { ...p, type: 'int' }, ctx, owner);

@@ -21,7 +21,8 @@ export type ArgType =
   | 'metrics' // a list of names from METRICS
   | 'schedule' // a name or call from SCHEDULES
   | 'params' // parameter names or globs: `h`, `encoder.*`, `[a, b]`
-  | 'int_or_all'; // a count or the word `all` (`batch: all`)
+  | 'int_or_all' // a count or the word `all` (`batch: all`)
+  | 'ints'; // a list of whole numbers (`classes: [5, 6, 7]`)
 
 export type DefaultValue = number | string | boolean | null;
 
@@ -145,10 +146,10 @@ export const SCHEDULES = table('schedule', [
 
 export const DATA_SOURCES = table('data', [
   { name: 'csv', doc: 'rows of a CSV file (optionally .gz): numeric feature columns, or a text column, and a label column',
-    params: [req('path', 'string'), named('label', 'string', 'label'), named('text', 'string', null), named('scale', 'number', 1), named('header', 'flag', true)] },
+    params: [req('path', 'string'), named('label', 'string', 'label'), named('text', 'string', null), named('scale', 'number', 1), named('header', 'flag', true), named('classes', 'ints', null)] },
   { name: 'tsv', doc: 'rows of a tab-separated file with a text column and a label column', params: [req('path', 'string'), named('text', 'string', 'text'), named('label', 'string', 'label'), named('header', 'flag', true)] },
   { name: 'json', doc: 'an array of records with a text field and a label field', params: [req('path', 'string'), named('text', 'string', 'text'), named('label', 'string', 'label')] },
-  { name: 'idx', doc: 'IDX image and label files (MNIST format)', params: [req('images', 'string'), req('labels', 'string'), named('scale', 'number', 1)] },
+  { name: 'idx', doc: 'IDX image and label files (MNIST format)', params: [req('images', 'string'), req('labels', 'string'), named('scale', 'number', 1), named('classes', 'ints', null)] },
   { name: 'split', doc: 'take a seeded fraction of another source out as this split', params: [req('source', 'source'), req('fraction', 'number'), opt('stratified', 'flag', false)] },
 ]);
 

@@ -8,6 +8,7 @@ export const COMMANDS = {
   train: async () => (await import('./commands/train.js')).trainCommand,
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   gradcheck: async () => (await import('./commands/gradcheck.js')).gradcheckCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
 } satisfies Record<string, () => Promise<Command>>;
 
 export type CommandName = keyof typeof COMMANDS;

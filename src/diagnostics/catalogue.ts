@@ -49,6 +49,11 @@ export const CATALOGUE = {
   NNC3023: { severity: 'error', title: 'loss is not a scalar' },
   NNC3024: { severity: 'error', title: 'invalid axis' },
   NNC3030: { severity: 'warning', title: 'unused binding' },
+  NNC3070: { severity: 'error', title: 'pretrained parameter matches nothing' },
+  NNC3071: { severity: 'error', title: 'model parameter missing from the pretrained source' },
+  NNC3072: { severity: 'error', title: 'pretrained shape mismatch' },
+  NNC3073: { severity: 'error', title: 'class selection does not match the target' },
+  NNC3074: { severity: 'error', title: 'unreadable pretrained source' },
   // 4xxx autodiff
   NNC4001: { severity: 'error', title: 'loss does not depend on any trainable parameter' },
   NNC4002: { severity: 'warning', title: 'parameter does not affect the loss' },

@@ -44,8 +44,11 @@ lr_scale logits: 10
     expect(m.initFrom).toMatchObject({ path: 'checkpoints/base', fresh: ['logits.weight', 'logits.bias'], map: [], allowUnmatched: [] });
   });
 
-  it('lets a replaced head define the class count of an inherited target (the DESIGN example)', () => {
-    const m = checkOk('model tuned\nuse "base.nn"\nreplace logits = dense(hd, 5)\nfreeze h\n', { 'base.nn': BASE });
+  it('a replaced head must match the inherited target: redeclaring it makes the new task explicit', () => {
+    const r = check('model tuned\nuse "base.nn"\nreplace logits = dense(hd, 5)\nfreeze h\n', { 'base.nn': BASE });
+    expect(r.codes).toEqual(['NNC3020']);
+    expect(r.text).toContain('declare `target y: class(5)`');
+    const m = checkOk('model tuned\nuse "base.nn"\ntarget y: class(5)\nreplace logits = dense(hd, 5)\nfreeze h\n', { 'base.nn': BASE });
     expect(m.classes).toBe(5);
     expect(m.forward.params.filter((p) => !p.trainable).map((p) => p.name)).toEqual(['h.weight', 'h.bias']);
   });

@@ -46,8 +46,8 @@ describe('worked-example specs', () => {
     expect(phase1).toContain('d_logits_weight');
     expect(phase1).not.toContain('d_h_weight');
     expect(phase2).toContain('d_h_weight');
-    expect(text).toContain('// specs/mnist-mlp.nn line 16: h      = dense(x, 256, activation: relu)');
-    expect(text).toContain("loadCheckpoint(INIT_FROM.path, { slot: 'best'");
+    expect(text).toContain('// specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)');
+    expect(text).toContain('await rt.loadPretrained(INIT_FROM.path');
   });
 
   it('type-check in strict mode', () => {

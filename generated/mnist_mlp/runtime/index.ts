@@ -95,6 +95,13 @@
  *   encodeTextData(data: PreparedData, { vocab, length }, vocabulary?): string[]   encodes every set in place
  *   checkpointVocabulary(dir, slot = 'last'): Promise<string[]>   the vocabulary saved in meta.vocabulary
  *
+ * pretrained-match.ts, pretrained-header.ts, pretrained.ts, layers-format.ts  (`init from`; README.md "Pretrained sources")
+ *   loadPretrained(path, plan: PretrainedPlan): Promise<Record<param, tf.Tensor>>   strict: CheckpointError on any mismatch
+ *   matchPretrained(plan, entries): PretrainedMatch;  describeMatch(match, plan, entries): { kind, message }[]
+ *   globMatches(pattern, name);  sourceNameFor(name, map);  locatePretrained(path);  readPretrainedEntries(source)
+ *   readLayersWeights(modelJson): Record<nncName, tf.Tensor>   (`h/kernel` → `h.weight`)
+ *   writeLayersModel(dir, topology, weights: { name, tensor }[], generatedBy): Promise<void>
+ *
  * errors.ts
  *   DataError, UsageError, CheckpointError, TrainingError (message = the user-facing text)
  *   exitOnError(e: unknown): never        exit 2 for UsageError, 3 for the other user errors
@@ -109,6 +116,10 @@ export * from './data.js';
 export * from './metrics.js';
 export * from './progress.js';
 export * from './checkpoint.js';
+export * from './pretrained.js';
+export * from './pretrained-match.js';
+export * from './pretrained-header.js';
+export * from './layers-format.js';
 export * from './flags.js';
 export * from './schedule.js';
 export * from './text.js';

@@ -23,8 +23,8 @@ export interface Dataset {
 
 /** Mirrors the compiler's `DataSource` (spans dropped). Paths as written in the spec. */
 export type DataSource =
-  | { kind: 'csv'; path: string; label: string; scale: number; header: boolean }
-  | { kind: 'idx'; images: string; labels: string; scale: number }
+  | { kind: 'csv'; path: string; label: string; scale: number; header: boolean; classes?: readonly number[] }
+  | { kind: 'idx'; images: string; labels: string; scale: number; classes?: readonly number[] }
   | TextSource;
 
 /** Mirrors the compiler's `SplitConfig`: take `fraction` of source `from` out of it. */
@@ -306,9 +306,39 @@ export function loadIdx(imagesPath: string, labelsPath: string, options: IdxOpti
 /** Loads a spec's `csv(...)` or `idx(...)` source. */
 export function loadSource(source: DataSource, options: LoadOptions = {}): Dataset {
   if (isTextSource(source)) return loadTextSource(source, options);
+  if (source.classes !== undefined) {
+    // `classes: [5, 6, 7, 8, 9]`: any raw label may appear; the kept ones become 0..4.
+    const { classes: _count, ...raw } = options;
+    const all = source.kind === 'csv'
+      ? loadCsv(source.path, { label: source.label, scale: source.scale, header: source.header, ...raw })
+      : loadIdx(source.images, source.labels, { scale: source.scale, ...raw });
+    return selectClasses(all, source.classes, source.kind === 'csv' ? source.path : source.labels);
+  }
   return source.kind === 'csv'
     ? loadCsv(source.path, { label: source.label, scale: source.scale, header: source.header, ...options })
     : loadIdx(source.images, source.labels, { scale: source.scale, ...options });
+}
+
+/**
+ * The examples whose label is in `classes`, in file order, relabelled by
+ * position in the list (`[5, 6, 7, 8, 9]`: 5 → 0, …, 9 → 4). A listed label
+ * with no example is a DataError (a typo, or the wrong file).
+ */
+export function selectClasses(ds: Dataset, classes: readonly number[], file: string): Dataset {
+  const position = new Map(classes.map((c, i) => [c, i] as const));
+  const keep: number[] = [];
+  const counts = new Array<number>(classes.length).fill(0);
+  for (let i = 0; i < ds.n; i++) {
+    const k = position.get(ds.y[i]!);
+    if (k === undefined) continue;
+    keep.push(i);
+    counts[k]!++;
+  }
+  const absent = classes.filter((_, k) => counts[k] === 0);
+  if (absent.length > 0) throw new DataError(`${file}: classes: [${classes.join(', ')}] lists label(s) ${absent.join(', ')}, which no example has`);
+  const out = subset(ds, keep);
+  for (let i = 0; i < out.n; i++) out.y[i] = position.get(out.y[i]!)!;
+  return out;
 }
 
 // ---------------------------------------------------------------- subsets and splits

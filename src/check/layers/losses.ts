@@ -47,11 +47,9 @@ export const crossEntropy: Layer = {
       c.ex.sink.report('NNC3021', `cross_entropy expects logits f32[batch, ${p.info.classes}], got ${c.ex.describe(p.pred)}`, c.args.span('logits'));
       return null;
     }
-    // A `replace`d head over a target inherited from the used spec defines the new task's classes
-    // (DESIGN's fine-tuning example: `replace logits = dense(hd, 5)`).
-    if (last !== p.info.classes && typeof last === 'number' && last >= 2 && c.ex.replaced.has(p.pred.id) && c.ex.inheritedTargets.has(p.target.id)) {
-      p.info.classes = last;
-    }
+    // No silent re-interpretation: a replaced head with another width than the (possibly inherited)
+    // target is an error. A new task on a subset of classes says so: `target digit: class(5)` and
+    // `idx(…, classes: [5, 6, 7, 8, 9])` in its data (check/class-selection.ts).
     if (last !== p.info.classes) {
       c.ex.sink.report('NNC3020', `cross_entropy: logits have ${last} classes but \`${p.info.name}\` is class(${p.info.classes}): got ${c.ex.describe(p.pred)}`, c.args.span('logits'), {
         hint: `make the last layer produce ${p.info.classes} units, e.g. dense(…, ${p.info.classes}), or declare \`target ${p.info.name}: class(${last})\``,

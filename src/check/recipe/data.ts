@@ -13,6 +13,7 @@ import { DATA_SOURCES, DATA_SPLITS } from '../signatures.js';
 import { slotsOf } from '../sigs.js';
 import { StaticArgs } from './args.js';
 import { describeStatic, staticValue, type Static } from './static.js';
+import { readClassSelection } from '../class-selection.js';
 
 type Entry = DataSource | SplitConfig;
 
@@ -82,15 +83,17 @@ function readEntry(
       const label = args.string('label', 'label');
       const scale = args.number('scale', 1, SCALE);
       const header = args.bool('header', true);
-      if (path === null || label === null || scale === null || header === null) return null;
-      return { kind: 'csv', path, label, scale, header, span: e.span };
+      const classes = readClassSelection(args, sink);
+      if (path === null || label === null || scale === null || header === null || classes === null) return null;
+      return { kind: 'csv', path, label, scale, header, ...(classes ? { classes } : {}), span: e.span };
     }
     case 'idx': {
       const images = args.string('images', null);
       const labels = args.string('labels', null);
       const scale = args.number('scale', 1, SCALE);
-      if (images === null || labels === null || scale === null) return null;
-      return { kind: 'idx', images, labels, scale, span: e.span };
+      const classes = readClassSelection(args, sink);
+      if (images === null || labels === null || scale === null || classes === null) return null;
+      return { kind: 'idx', images, labels, scale, ...(classes ? { classes } : {}), span: e.span };
     }
     case 'tsv':
     case 'json':

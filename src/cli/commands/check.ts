@@ -3,6 +3,7 @@ import { formatFlags, parseArgs, UsageError, type FlagSpecs } from '../args.js';
 import { DiagnosticSink } from '../../diagnostics/diagnostic.js';
 import { compileSource } from '../../pipeline.js';
 import { printDiagnostics, SourceSet } from '../source.js';
+import { readPretrainedHeader } from '../pretrained.js';
 import { modelSummary } from '../summary.js';
 
 const FLAGS: FlagSpecs = {
@@ -29,7 +30,7 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
     const src = sources.readArgument(path);
     // One sink per file: a stage stops on its own file's errors, not on an earlier file's.
     const fileSink = new DiagnosticSink();
-    const compiled = compileSource(src, fileSink, { readSource: sources.readUsed });
+    const compiled = compileSource(src, fileSink, { readSource: sources.readUsed, readPretrained: readPretrainedHeader });
     sink.items.push(...fileSink.items);
     if (compiled) summaries.push(`${src.file}: ok — ${modelSummary(compiled.model)}`);
   }

@@ -4,6 +4,7 @@ import { formatFlags, parseArgs, UsageError, type FlagSpecs } from '../args.js';
 import { DiagnosticSink } from '../../diagnostics/diagnostic.js';
 import { compileSource } from '../../pipeline.js';
 import { printDiagnostics, SourceSet } from '../source.js';
+import { readPretrainedHeader } from '../pretrained.js';
 import { parameterTable } from '../summary.js';
 import { emitFiles, writeFiles } from '../emit-files.js';
 
@@ -29,7 +30,7 @@ export async function compileCommand(argv: readonly string[]): Promise<number> {
   const sources = new SourceSet();
   const sink = new DiagnosticSink();
   const src = sources.readArgument(args.positional[0]!);
-  const compiled = compileSource(src, sink, { readSource: sources.readUsed });
+  const compiled = compileSource(src, sink, { readSource: sources.readUsed, readPretrained: readPretrainedHeader });
   printDiagnostics(sink, sources, args.flags.json === true);
   if (compiled === null) return 1;
   const outDir = typeof args.flags.out === 'string' ? args.flags.out : join('generated', compiled.model.name);

@@ -64,6 +64,7 @@ function sourceLiteral(s: DataSource | SplitConfig | null): Plain {
   if (s === null) return null;
   if ('from' in s) return { from: s.from, fraction: s.fraction, stratified: s.stratified };
   if ('text' in s) return s.kind === 'json' ? { kind: 'json', path: s.path, text: s.text, label: s.label } : { kind: s.kind, path: s.path, text: s.text, label: s.label, header: s.header };
-  if (s.kind === 'csv') return { kind: 'csv', path: s.path, label: s.label, scale: s.scale, header: s.header };
-  return { kind: 'idx', images: s.images, labels: s.labels, scale: s.scale };
+  const selected = 'classes' in s && s.classes !== undefined ? { classes: s.classes } : {};
+  if (s.kind === 'csv') return { kind: 'csv', path: s.path, label: s.label, scale: s.scale, header: s.header, ...selected };
+  return { kind: 'idx', images: s.images, labels: s.labels, scale: s.scale, ...selected };
 }

@@ -1,72 +1,44 @@
-// Fine-tuning: `init from "<checkpoint>"` loads parameters by name from a
-// previous run's `best` checkpoint before training starts. Parameters made by
-// `replace` keep their fresh initialisation; names and shapes are checked.
+// Fine-tuning: `init from "<source>"` loads parameters by name from a previous
+// run's `best` checkpoint (or a tfjs-layers model.json) before training
+// starts. Parameters made by `replace` keep their fresh initialisation. The
+// match is strict and checked again at load time (rt.loadPretrained): a
+// pretrained parameter that matches nothing, a parameter the source lacks, or
+// another shape stops the trainer with exit 3, naming both sides.
 import type { ProgramBuilder } from '../program.js';
-import type { InitFromConfig } from '../../check/model.js';
 import type { EmitContext } from '../context.js';
 import { constant, func, section } from '../build.js';
 import { literal } from '../literal.js';
+import { pretrainedPlan } from '../../check/init-from.js';
 
 export function emitInitFrom(out: ProgramBuilder, ctx: EmitContext): void {
   const init = ctx.model.initFrom;
   if (init === null) return;
-  section(out, 'Initialisation from a checkpoint', [`${ctx.quote(init.span) ?? 'init from'}`]);
-  const names: Record<string, string> = {};
-  for (const p of ctx.tg.params) {
-    if (!init.fresh.includes(p.name)) names[p.name] = sourceName(p.name, init);
-  }
-  const value = { path: init.path, names, allowMissing: init.allowUnmatched.map((n) => sourceName(n, init)) };
+  section(out, 'Initialisation from a pretrained source', [`${ctx.quote(init.span) ?? 'init from'}`]);
+  const plan = pretrainedPlan(ctx.model, init);
+  const value = { path: init.path, names: plan.names, replaced: [...plan.replaced], allow: [...plan.allow] };
   constant(
     out,
     'INIT_FROM',
     literal(value),
-    'Where the starting parameters come from: model name → name in the checkpoint (parameters not listed start fresh).',
-    '{ path: string; names: Record<string, string>; allowMissing: string[] }',
+    'Where the starting parameters come from: model name → name in the source; `replaced` bindings start fresh and discard the source\'s; `allow` may stay unmatched.',
+    '{ path: string; names: Record<string, string>; replaced: string[]; allow: string[] }',
   );
   func(out, {
     name: 'loadInitialParams',
     isAsync: true,
-    doc: "Replaces the listed parameters with the checkpoint's (its `best` slot); a missing or mis-shaped name is an error.",
+    doc: 'Replaces the listed parameters with the pretrained ones; any unmatched name or other shape is an error (exit 3).',
     params: [['params', 'Params']],
     returns: 'Promise<void>',
     body: [
-      'const expect: Record<string, number[]> = {};',
+      'const shapes: Record<string, number[]> = {};',
+      'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) shapes[PARAM_NAMES[field]] = PARAM_SHAPES[field];',
+      'const loaded = await rt.loadPretrained(INIT_FROM.path, { ...INIT_FROM, shapes });',
       'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) {',
-      '  const source = INIT_FROM.names[PARAM_NAMES[field]];',
-      '  if (source !== undefined) expect[source] = PARAM_SHAPES[field];',
-      '}',
-      "const ckpt = await rt.loadCheckpoint(INIT_FROM.path, { slot: 'best', expect, allowMissing: INIT_FROM.allowMissing });",
-      'const loaded = new Set<string>();',
-      'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) {',
-      '  const source = INIT_FROM.names[PARAM_NAMES[field]];',
-      '  const t = source === undefined ? undefined : ckpt.tensors[source];',
-      '  if (source === undefined || t === undefined) continue;',
+      '  const t = loaded[PARAM_NAMES[field]];',
+      '  if (t === undefined) continue;',
       '  params[field].dispose();',
       '  params[field] = t;',
-      '  loaded.add(source);',
       '}',
-      '// The checkpoint\'s other tensors (old head, optimizer state) are not needed.',
-      'for (const [name, t] of Object.entries(ckpt.tensors)) if (!loaded.has(name)) t.dispose();',
     ],
   });
-}
-
-/** The checkpoint name a parameter is loaded from: the first `to <- from` map entry that matches, else its own name. */
-function sourceName(name: string, init: InitFromConfig): string {
-  for (const m of init.map) {
-    if (m.to === name) return m.from;
-    if (m.to.includes('*')) {
-      const re = new RegExp(`^${m.to.split('*').map(escapeRegExp).join('(.*)')}$`);
-      const hit = re.exec(name);
-      if (hit) {
-        let i = 1;
-        return m.from.replace(/\*/g, () => hit[i++] ?? '');
-      }
-    }
-  }
-  return name;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

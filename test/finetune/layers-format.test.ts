@@ -1,0 +1,132 @@
+// Interchange with TensorFlow.js layers: `nnc export` writes model.json +
+// weights.bin that tf.loadLayersModel loads (through an IOHandler reading the
+// files as a browser would fetch them: model.json, then the manifest's
+// paths), and the loaded model predicts what the trainer's own `forward`
+// computes. The other way round, a tfjs-layers model is a pretrained source
+// for `init from`: its weights load bit for bit, by mapped name.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { DiagnosticSink } from '../../src/diagnostics/diagnostic.js';
+import { compileSource, type SourceFile } from '../../src/pipeline.js';
+import { emitFiles, writeFiles } from '../../src/cli/emit-files.js';
+import { main } from '../../src/cli/main.js';
+import { layersExport } from '../../src/check/layers-export.js';
+import { saveCheckpoint } from '../../src/runtime/checkpoint.js';
+import { Rng } from '../../src/runtime/rng.js';
+import { loadPretrained } from '../../src/runtime/pretrained.js';
+import { readPretrainedHeader } from '../../src/cli/pretrained.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const OUT = join(REPO, '.nnc-cache/test-layers-format');
+
+/** Reads model.json and the weight files it names, as tf.io.browserHTTPRequest would fetch them. */
+function fileHandler(modelJson: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(readFileSync(modelJson, 'utf8')) as { modelTopology: object; weightsManifest: tf.io.WeightsManifestConfig };
+      const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+      const data = Buffer.concat(json.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dirname(modelJson), p)))));
+      return { modelTopology: json.modelTopology, weightSpecs, weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) };
+    },
+  };
+}
+
+function compile(spec: string): ReturnType<typeof compileSource> {
+  const read = (path: string): SourceFile => ({ file: path, text: readFileSync(join(REPO, path), 'utf8') });
+  const sink = new DiagnosticSink();
+  return compileSource(read(spec), sink, { readSource: (path, from) => read(join(from, '..', path)) });
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+});
+
+describe('nnc export → tf.loadLayersModel', () => {
+  it('predicts what the trainer’s own forward computes (mnist-pretrain: Flatten, Dense, Dropout, Dense)', async () => {
+    const compiled = compile('specs/mnist-pretrain.nn')!;
+    const dir = join(OUT, 'trainer');
+    writeFiles(dir, emitFiles(compiled, 'specs/mnist-pretrain.nn', readFileSync(join(REPO, 'specs/mnist-pretrain.nn'), 'utf8')));
+    type Trainer = {
+      PARAM_NAMES: Record<string, string>;
+      initParams(rng: unknown): Record<string, tf.Tensor>;
+      installConstants(): void;
+      forward(params: unknown, batch: unknown, training: boolean, rng: unknown): { prediction: tf.Tensor; [k: string]: tf.Tensor };
+    };
+    const trainer = (await import(pathToFileURL(join(dir, 'train.ts')).href)) as Trainer;
+    trainer.installConstants();
+    const params = trainer.initParams(new Rng(3));
+    const named: Record<string, tf.Tensor> = {};
+    for (const [field, name] of Object.entries(trainer.PARAM_NAMES)) named[name] = params[field]!;
+    const ckptDir = join(OUT, 'ckpt');
+    await saveCheckpoint(ckptDir, 'best', { tensors: named, epoch: 1, step: 1, rng: new Rng(1).state(), meta: {} });
+
+    const exportDir = join(OUT, 'exported');
+    expect(await main(['export', join(REPO, 'specs/mnist-pretrain.nn'), '--checkpoint', ckptDir, '-o', exportDir])).toBe(0);
+    const model = await tf.loadLayersModel(fileHandler(join(exportDir, 'model.json')));
+    expect(model.layers.map((l) => `${l.getClassName()}:${l.name}`)).toEqual(['Flatten:x', 'Dense:h', 'Dropout:hd', 'Dense:logits']);
+    expect(model.weights.map((w) => w.name)).toEqual(['h/kernel', 'h/bias', 'logits/kernel', 'logits/bias']);
+
+    const x = tf.randomUniform([6, 28, 28], 0, 1, 'float32', 11);
+    const theirs = model.predict(x) as tf.Tensor;
+    const fwd = trainer.forward(params, { image: x, digit: tf.zeros([6], 'int32') }, false, new Rng(5));
+    expect(theirs.shape).toEqual([6, 5]);
+    const diff = tf.max(tf.abs(tf.sub(theirs, fwd.prediction))).dataSync()[0]!;
+    expect(diff).toBeLessThan(1e-5);
+    expect(tf.max(tf.abs(fwd.prediction)).dataSync()[0]).toBeGreaterThan(1e-3); // not trivially zero
+
+    // And back: the exported model is a pretrained source; its weights load bit for bit.
+    const header = readPretrainedHeader(exportDir);
+    expect(header !== null && 'entries' in header && header.entries.map((e) => e.name)).toEqual(['h.weight', 'h.bias', 'logits.weight', 'logits.bias']);
+    const back = await loadPretrained(exportDir, { names: { 'h.weight': 'h.weight', 'h.bias': 'h.bias' }, shapes: { 'h.weight': [784, 256], 'h.bias': [256] }, replaced: ['logits'], allow: [] });
+    expect(Buffer.from(back['h.weight']!.dataSync().buffer).equals(Buffer.from(named['h.weight']!.dataSync().buffer))).toBe(true);
+  }, 60_000);
+
+  it('says why a net has no sequential equivalent', () => {
+    const compiled = compile('specs/mnist-finetune.nn')!;
+    expect('topology' in layersExport(compiled.model)).toBe(true);
+    const sink = new DiagnosticSink();
+    const text = 'model two\ninput x: f32[4]\ntarget y: class(2)\nnet {\n  a = dense(x, 3)\n  b = dense(x, 3)\n  logits = dense(a + b, 2)\n}\nloss = cross_entropy(logits, y)\n';
+    const other = compileSource({ file: 'two.nn', text }, sink)!;
+    const r = layersExport(other.model);
+    expect(r).toEqual({ reason: 'cannot export: `add` (line 7) has no tfjs-layers equivalent in a sequential model' });
+  });
+});
+
+describe('a tfjs-layers model as a pretrained source', () => {
+  it('loads a model saved by tfjs-layers itself, by mapped name, bit for bit', async () => {
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+    const dir = join(OUT, 'keras');
+    mkdirSync(dir, { recursive: true });
+    await m.save(
+      tf.io.withSaveHandler(async (a) => {
+        writeFileSync(join(dir, 'group1-shard1of1.bin'), Buffer.from(a.weightData as ArrayBuffer));
+        writeFileSync(join(dir, 'model.json'), JSON.stringify({ modelTopology: a.modelTopology, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: a.weightSpecs }] }));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    const [first, second] = m.layers.map((l) => l.name) as [string, string];
+    const header = readPretrainedHeader(join(dir, 'model.json'));
+    expect(header !== null && 'entries' in header && header.entries.map((e) => e.name)).toEqual([`${first}.weight`, `${first}.bias`, `${second}.weight`, `${second}.bias`]);
+    const plan = {
+      names: { 'h.weight': `${first}.weight`, 'h.bias': `${first}.bias`, 'out.weight': `${second}.weight`, 'out.bias': `${second}.bias` },
+      shapes: { 'h.weight': [4, 3], 'h.bias': [3], 'out.weight': [3, 2], 'out.bias': [2] },
+      replaced: [],
+      allow: [],
+    };
+    const loaded = await loadPretrained(dir, plan);
+    const theirs = m.getWeights();
+    ['h.weight', 'h.bias', 'out.weight', 'out.bias'].forEach((name, i) => {
+      expect(Array.from(loaded[name]!.dataSync())).toEqual(Array.from(theirs[i]!.dataSync()));
+    });
+    // Without the map, the trainer refuses, naming both sides.
+    await expect(loadPretrained(dir, { ...plan, names: { 'h.weight': 'h.weight', 'h.bias': 'h.bias', 'out.weight': 'out.weight', 'out.bias': 'out.bias' } })).rejects.toThrow(
+      new RegExp(`match nothing in the model: ${first}\\.weight \\[4, 3\\]`),
+    );
+  });
+});
