@@ -157,16 +157,16 @@ loss = cross_entropy(logits, y)
   });
 
   it('layers of later issues are "not supported yet", not a crash', () => {
-    const r = check(mlp({ net: '  c = lstm(x, 8)\n  logits = dense(x, 3)' }));
+    const r = check(mlp({ net: '  c = gru(x, 8)\n  logits = dense(x, 3)' }));
     expect(r.codes).toEqual(['NNC3003']);
-    expect(r.text).toContain('error NNC3003: `lstm` is not supported yet (issue 6: sentiment / text models)');
+    expect(r.text).toContain('error NNC3003: `gru` is not supported yet (issue 6: sentiment / text models)');
     const e = check(mlp({ net: '  e = embedding(x, 8)\n  logits = dense(x, 3)' }));
-    expect(e.text).toContain('`embedding` is not supported yet (issue 6: sentiment / text models)');
+    expect(e.text).toContain('embedding expects token ids from a text input');
   });
 
-  it('text inputs are "not supported yet"', () => {
+  it('text inputs are token ids: i32[batch, length], not features', () => {
     const r = check(mlp({ inputs: 'input x: text(vocab: 100, length: 8)\ntarget y: class(3)' }));
-    expect(r.text).toContain('`text(…)` inputs are not supported yet (issue 6: sentiment / text models)');
+    expect(r.text).toContain('dense expects a float input, got i32[batch, 8]');
     expect(r.model).toBeNull();
   });
 
