@@ -32,7 +32,12 @@ export function emitForwardVariant(out: ProgramBuilder, ctx: EmitContext, v: Ste
   if (ctx.usesRng) params.push(['rng', 'rt.Rng']);
   const fields = [`loss: ${plan.loss}`, `prediction: ${plan.prediction}`, ...plan.saved, ...plan.updates.map((u) => u.name)];
   const purpose = v.suffix === '' ? 'The forward pass' : `The forward pass of ${phaseList(v)}: the same values, keeping what \`backward${v.suffix}\` reads`;
-  const training = ctx.usesRng ? ' (`training` switches dropout on; masks draw from `rng`).' : ' (`training` changes nothing: the net has no dropout).';
+  const batchNorm = plan.forward.some((s) => s.node.op === 'training_select');
+  const training = ctx.usesRng
+    ? ` (\`training\` switches dropout on; masks draw from \`rng\`${batchNorm ? '; batch_norm uses batch statistics' : ''}).`
+    : batchNorm
+      ? ' (`training`: batch_norm normalises with batch statistics, else with its running statistics).'
+      : ' (`training` changes nothing: the net has no dropout).';
   func(out, {
     name: `forward${v.suffix}`,
     doc: `${purpose}${training}`,
