@@ -18,11 +18,13 @@ export interface GradcheckOptions {
   /** Size of the symbolic batch axis. */
   batch: number;
   /**
-   * Finite-difference step (default 1e-3; a consistency check against eps/2 skips coordinates near a kink).
-   * Small, because a conv weight or bias moves every ReLU and max-pool window of its layer at once: with
-   * 1e-2 several kinks fall inside the step (mnist-cnn); float32 round-off is still well below `fdTol`.
+   * Finite-difference steps, tried in order per coordinate (default [1e-3, 1e-2]). A step is used where
+   * central differences at it and at half of it agree (within half of `fdTol`): where they disagree, a kink
+   * lies inside the step or float32 round-off dominates it. Small steps get between kinks (a conv weight
+   * moves every ReLU and max-pool window of its layer at once); large ones keep round-off small (a loss
+   * near 0.7 with small gradients needs 1e-2). A coordinate no step resolves is skipped and counted.
    */
-  eps?: number;
+  eps?: number | readonly number[];
   /** Largest relative error against tf.grads that passes (default 1e-4). */
   tol?: number;
   /** Largest relative error against finite differences that passes (default 2e-2: float32 loss). */
@@ -105,8 +107,22 @@ function sampleCoordinates(size: number, count: number, rng: Rng): number[] {
   return [...picked].sort((a, b) => a - b);
 }
 
+/** The central difference at the first step where it agrees with the one at half the step; null if none does. */
+function smoothDifference(
+  fdAt: (i: number, h: number) => number,
+  i: number,
+  steps: readonly number[],
+  agree: (coarse: number, fine: number) => boolean,
+): number | null {
+  for (const h of steps) {
+    const fine = fdAt(i, h / 2);
+    if (agree(fdAt(i, h), fine)) return fine;
+  }
+  return null;
+}
+
 export async function gradcheck(tg: TrainingGraph, opts: GradcheckOptions): Promise<GradcheckRow[]> {
-  const eps = opts.eps ?? 1e-3;
+  const steps = opts.eps === undefined ? [1e-3, 1e-2] : typeof opts.eps === 'number' ? [opts.eps] : opts.eps;
   const tol = opts.tol ?? 1e-4;
   const fdTol = opts.fdTol ?? 2e-2;
   const samples = opts.samples ?? 6;
@@ -183,9 +199,8 @@ export async function gradcheck(tg: TrainingGraph, opts: GradcheckOptions): Prom
     let fdChecked = 0;
     let fdSkipped = 0;
     for (const i of sampleCoordinates(values.length, samples, rng)) {
-      const coarse = fdAt(i, eps);
-      const fine = fdAt(i, eps / 2);
-      if (Math.abs(coarse - fine) > fdTol * Math.max(scale, Math.abs(fine))) {
+      const fine = smoothDifference(fdAt, i, steps, (coarse, fine) => Math.abs(coarse - fine) <= (fdTol / 2) * Math.max(scale, Math.abs(fine)));
+      if (fine === null) {
         fdSkipped++;
         continue;
       }
