@@ -125,11 +125,17 @@ class NameChecker {
 
   /** Inputs, targets, net bindings and defs share one namespace; each name is bound once. */
   private bindGlobals(): void {
+    // What the spec says itself overrides what it inherits (as `use` does in the checker):
+    // its own input/target of a name, its own def of a name, its own whole `net { }`.
+    const own = this.spec.statements;
+    const ownIo = new Set(own.flatMap((s) => (s.kind === 'input' || s.kind === 'target' ? [s.name.name] : [])));
+    const ownDefs = new Set(own.flatMap((s) => (s.kind === 'def' ? [s.name.name] : [])));
+    const ownNet = own.some((s) => s.kind === 'net');
     for (const spec of this.options.imported ?? []) {
       for (const s of spec.statements) {
-        if (s.kind === 'input' || s.kind === 'target') this.globals.bind(s.name.name, s.name.span, false);
-        if (s.kind === 'net') for (const b of s.body) (this.globals.bind(b.name.name, b.name.span, false), this.layers.bind(b.name.name, b.name.span, false));
-        if (s.kind === 'def') this.defs.set(s.name.name, s);
+        if ((s.kind === 'input' || s.kind === 'target') && !ownIo.has(s.name.name)) this.globals.bind(s.name.name, s.name.span, false);
+        if (s.kind === 'net' && !ownNet) for (const b of s.body) (this.globals.bind(b.name.name, b.name.span, false), this.layers.bind(b.name.name, b.name.span, false));
+        if (s.kind === 'def' && !ownDefs.has(s.name.name)) this.defs.set(s.name.name, s);
       }
     }
     for (const s of this.spec.statements) {
