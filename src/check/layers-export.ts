@@ -1,11 +1,15 @@
 // The Keras/tfjs-layers equivalent of a net, for `nnc export`: the forward
 // graph is read back from the prediction to the input as a chain of layers —
 // Flatten (reshape to [batch, n]), Dense (matmul with a parameter, + bias,
-// optional activation), Dropout (the dropout mask product), Activation — each
-// named after its `.nn` binding, so the exported weights are `h/kernel`,
-// `h/bias`: the names `init from` maps back to `h.weight`, `h.bias`. Anything
-// else (conv layers, user-defined defs, several inputs) has no sequential
-// equivalent here and is reported with the op and its line. Pure.
+// optional activation), Conv2D (conv2d + bias, same for activation), the
+// 2-D poolings, GlobalAveragePooling2D (mean over axes 1, 2), BatchNormalization
+// (batch_norm's expansion read back), Embedding (gather from a table),
+// Dropout (the dropout mask product), Activation — each named after its `.nn`
+// binding, so the exported weights are `h/kernel`, `h/bias`, `bn/gamma`, …:
+// the names `init from` maps back to `h.weight`, `h.bias`, `bn.gamma`.
+// Anything else (masked poolings over time, lstm, user-defined defs, several
+// inputs) has no sequential equivalent here and is reported with the op and
+// its line. Pure.
 import type { CheckedModel } from './model.js';
 import type { Node, ValueId } from '../ir/types.js';
 
@@ -42,7 +46,8 @@ export function layersExport(model: CheckedModel): LayersExport | { reason: stri
       const input = model.forward.inputs.find((i) => i.id === id)!;
       if (model.forward.inputs.filter((i) => i.role === 'input').length !== 1) return { reason: 'the net has several inputs' };
       const shape = input.type.shape.slice(1);
-      if (input.type.dtype !== 'f32' || shape.some((d) => typeof d !== 'number')) return { reason: `the input \`${input.name}\` is not a fixed-shape f32 tensor` };
+      const embedded = layers.length > 0 && layers[layers.length - 1]!.class_name === 'Embedding';
+      if ((input.type.dtype !== 'f32' && !embedded) || shape.some((d) => typeof d !== 'number')) return { reason: `the input \`${input.name}\` is not a fixed-shape f32 tensor` };
       layers.reverse();
       weights.reverse();
       if (layers.length === 0) return { reason: 'the net has no layers' };
@@ -57,12 +62,12 @@ export function layersExport(model: CheckedModel): LayersExport | { reason: stri
         weights: weights.flat(),
       };
     }
-    // Dense: [activation](add(matmul(x, W), b)) or [activation](matmul(x, W)).
+    // Dense / Conv2D: [activation](add(matmul|conv2d(x, W), b)) or [activation](matmul|conv2d(x, W)).
     let activation = 'linear';
     let core = n;
     if (ACTIVATIONS[n.op] !== undefined) {
       const inner = g[n.inputs[0]!]!;
-      if (inner.op === 'add' || inner.op === 'matmul') {
+      if (inner.op === 'add' || inner.op === 'matmul' || inner.op === 'conv2d') {
         activation = ACTIVATIONS[n.op]!;
         core = inner;
       } else {
@@ -83,6 +88,74 @@ export function layersExport(model: CheckedModel): LayersExport | { reason: stri
       ]);
       id = dense.x;
       continue;
+    }
+    const conv = convParts(core, g, paramName);
+    if (conv !== null) {
+      const name = nameFor(core, 'conv2d');
+      const [kh, kw, , filters] = g[conv.kernel]!.type.shape as number[];
+      const a = g[conv.conv]!.attrs;
+      const pair = (v: unknown) => [Number(v ?? 1), Number(v ?? 1)];
+      layers.push({
+        class_name: 'Conv2D',
+        config: {
+          name, filters, kernel_size: [kh, kw], strides: pair(a['strides']), padding: a['padding'] ?? 'valid', data_format: 'channels_last',
+          dilation_rate: pair(a['dilations']), activation, use_bias: conv.bias !== null, trainable: true, dtype: 'float32',
+        },
+      });
+      weights.push([
+        { layersName: `${name}/kernel`, param: paramName.get(conv.kernel)! },
+        ...(conv.bias !== null ? [{ layersName: `${name}/bias`, param: paramName.get(conv.bias)! }] : []),
+      ]);
+      id = conv.x;
+      continue;
+    }
+    if (core !== n) {
+      // An activation of something that is neither Dense nor Conv2D (e.g. of a batch_norm): a layer of its own.
+      layers.push({ class_name: 'Activation', config: { name: nameFor(n, 'activation'), activation, trainable: true, dtype: 'float32' } });
+      weights.push([]);
+      id = n.inputs[0]!;
+      continue;
+    }
+    if (n.op === 'max_pool' || n.op === 'avg_pool') {
+      const size = Number(n.attrs['size']);
+      const stride = Number(n.attrs['strides'] ?? size);
+      layers.push({
+        class_name: n.op === 'max_pool' ? 'MaxPooling2D' : 'AveragePooling2D',
+        config: { name: nameFor(n, n.op), pool_size: [size, size], strides: [stride, stride], padding: n.attrs['padding'] ?? 'valid', data_format: 'channels_last', trainable: true, dtype: 'float32' },
+      });
+      weights.push([]);
+      id = n.inputs[0]!;
+      continue;
+    }
+    const axes = n.attrs['axes'];
+    if (n.op === 'mean' && !n.attrs['keepDims'] && Array.isArray(axes) && axes.join() === '1,2' && g[n.inputs[0]!]!.type.shape.length === 4) {
+      layers.push({ class_name: 'GlobalAveragePooling2D', config: { name: nameFor(n, 'global_avg_pool'), data_format: 'channels_last', trainable: true, dtype: 'float32' } });
+      weights.push([]);
+      id = n.inputs[0]!;
+      continue;
+    }
+    const bn = batchNormParts(n, g, paramName, model.forward.updates ?? {});
+    if (bn !== null) {
+      const name = nameFor(n, 'batch_norm');
+      layers.push({
+        class_name: 'BatchNormalization',
+        config: { name, axis: -1, momentum: bn.momentum, epsilon: bn.epsilon, center: true, scale: true, trainable: true, dtype: 'float32' },
+      });
+      weights.push(['gamma', 'beta', 'moving_mean', 'moving_variance'].map((w) => ({ layersName: `${name}/${w}`, param: `${bn.prefix}.${w}` })));
+      id = bn.x;
+      continue;
+    }
+    if (n.op === 'gather' && n.inputs.length === 2 && paramName.has(n.inputs[0]!) && g[n.inputs[0]!]!.type.shape.length === 2) {
+      const [table, ids] = n.inputs as [ValueId, ValueId];
+      const [inputDim, outputDim] = g[table]!.type.shape as number[];
+      const name = nameFor(n, 'embedding');
+      layers.push({ class_name: 'Embedding', config: { name, input_dim: inputDim, output_dim: outputDim, mask_zero: false, trainable: true, dtype: 'float32' } });
+      weights.push([{ layersName: `${name}/embeddings`, param: paramName.get(table)! }]);
+      id = ids;
+      continue;
+    }
+    if ((n.op === 'div' || n.op === 'max') && readsPaddingMask(n, g)) {
+      return fail(n, 'cannot export a masked pooling over time (mean_pool / max_pool_time ignore padding token 0; GlobalAveragePooling1D / GlobalMaxPooling1D would count it)');
     }
     if (n.op === 'mul' && n.inputs.length === 2) {
       const [a, b] = n.inputs as [ValueId, ValueId];
@@ -121,4 +194,58 @@ function denseParts(n: Node, g: readonly Node[], params: ReadonlyMap<ValueId, st
   const [x, w] = mm.inputs as [ValueId, ValueId];
   if (!params.has(w) || g[w]!.type.shape.length !== 2 || g[x]!.type.shape.length !== 2) return null;
   return { x, kernel: w, bias };
+}
+
+function convParts(n: Node, g: readonly Node[], params: ReadonlyMap<ValueId, string>): { x: ValueId; conv: ValueId; kernel: ValueId; bias: ValueId | null } | null {
+  let conv = n;
+  let bias: ValueId | null = null;
+  if (n.op === 'add') {
+    const [a, b] = n.inputs as [ValueId, ValueId];
+    if (g[a]!.op === 'conv2d' && params.has(b) && g[b]!.type.shape.length === 1) {
+      conv = g[a]!;
+      bias = b;
+    } else return null;
+  }
+  if (conv.op !== 'conv2d') return null;
+  const [x, w] = conv.inputs as [ValueId, ValueId];
+  if (!params.has(w) || g[w]!.type.shape.length !== 4) return null;
+  return { x, conv: conv.id, kernel: w, bias };
+}
+
+/**
+ * batch_norm's expansion read back (src/check/layers/batch-norm.ts):
+ * add(mul(sub(x, m), mul(pow(add(v, ε), -½), gamma)), beta), the momentum from
+ * the running mean's update mul(moving, momentum) + mul(batch, 1 - momentum).
+ */
+function batchNormParts(
+  n: Node,
+  g: readonly Node[],
+  params: ReadonlyMap<ValueId, string>,
+  updates: Readonly<Record<string, ValueId>>,
+): { x: ValueId; prefix: string; epsilon: number; momentum: number } | null {
+  if (n.op !== 'add' || n.inputs.length !== 2) return null;
+  const [scaledId, betaId] = n.inputs as [ValueId, ValueId];
+  const beta = params.get(betaId);
+  if (beta === undefined || !beta.endsWith('.beta')) return null;
+  const prefix = beta.slice(0, -'.beta'.length);
+  const scaled = g[scaledId]!;
+  if (scaled.op !== 'mul') return null;
+  const [centred, scale] = scaled.inputs.map((i) => g[i]!) as [Node, Node];
+  if (centred.op !== 'sub' || scale.op !== 'mul' || params.get(scale.inputs[1]!) !== `${prefix}.gamma`) return null;
+  const shifted = g[g[scale.inputs[0]!]!.inputs[0]!]!;
+  const eps = g[shifted.inputs[1]!]!;
+  if (shifted.op !== 'add' || eps.op !== 'const') return null;
+  // updates[moving_mean] = training_select(add(mul(moving, momentum), mul(batch, 1 - momentum)), moving)
+  const update = updates[`${prefix}.moving_mean`];
+  const blend = update !== undefined ? g[g[update]!.inputs[0]!] : undefined;
+  const kept = blend?.op === 'add' ? g[blend.inputs[0]!] : undefined;
+  const momentumNode = kept?.op === 'mul' ? g[kept.inputs[1]!] : undefined;
+  if (momentumNode?.op !== 'const') return null;
+  return { x: centred.inputs[0]!, prefix, epsilon: Number(eps.attrs['value']), momentum: Number(momentumNode.attrs['value']) };
+}
+
+/** Whether `n` (the last op of mean_pool / max_pool_time) reads the padding mask of a text input (sign(cast(ids))) within a few steps: the masked poolings over time. */
+function readsPaddingMask(n: Node, g: readonly Node[], depth = 4): boolean {
+  if (n.op === 'sign') return true;
+  return depth > 0 && n.inputs.some((i) => readsPaddingMask(g[i]!, g, depth - 1));
 }

@@ -15,6 +15,7 @@ import { emitFiles, writeFiles } from '../../src/cli/emit-files.js';
 import { main } from '../../src/cli/main.js';
 import { layersExport } from '../../src/check/layers-export.js';
 import { saveCheckpoint } from '../../src/runtime/checkpoint.js';
+import { writeLayersModel } from '../../src/runtime/layers-format.js';
 import { Rng } from '../../src/runtime/rng.js';
 import { loadPretrained } from '../../src/runtime/pretrained.js';
 import { readPretrainedHeader } from '../../src/cli/pretrained.js';
@@ -86,6 +87,82 @@ describe('nnc export → tf.loadLayersModel', () => {
     const back = await loadPretrained(exportDir, { names: { 'h.weight': 'h.weight', 'h.bias': 'h.bias' }, shapes: { 'h.weight': [784, 256], 'h.bias': [256] }, replaced: ['logits'], allow: [] });
     expect(Buffer.from(back['h.weight']!.dataSync().buffer).equals(Buffer.from(named['h.weight']!.dataSync().buffer))).toBe(true);
   }, 60_000);
+
+  it('exports convolution layers too (Conv2D same/strided/dilated, BatchNormalization with running statistics, pooling)', async () => {
+    const spec = 'test/finetune/export/cnn-bn-export.nn';
+    const compiled = compile(spec)!;
+    const dir = join(OUT, 'cnn-trainer');
+    writeFiles(dir, emitFiles(compiled, spec, readFileSync(join(REPO, spec), 'utf8')));
+    type Trainer = {
+      PARAM_NAMES: Record<string, string>;
+      initParams(rng: unknown): Record<string, tf.Tensor>;
+      installConstants(): void;
+      forward(params: unknown, batch: unknown, training: boolean, rng: unknown): { prediction: tf.Tensor; [k: string]: tf.Tensor };
+    };
+    const trainer = (await import(pathToFileURL(join(dir, 'train.ts')).href)) as Trainer;
+    trainer.installConstants();
+    const params = trainer.initParams(new Rng(3));
+    // Fresh batch_norm parameters are the identity; random ones (variance > 0) make the test see their order and use.
+    let seed = 20;
+    const named: Record<string, tf.Tensor> = {};
+    for (const [field, name] of Object.entries(trainer.PARAM_NAMES)) {
+      if (name.startsWith('b1.')) params[field] = name.endsWith('variance') ? tf.randomUniform([4], 0.5, 2, 'float32', seed++) : tf.randomNormal([4], 0, 1, 'float32', seed++);
+      named[name] = params[field]!;
+    }
+    const ckptDir = join(OUT, 'cnn-ckpt');
+    await saveCheckpoint(ckptDir, 'best', { tensors: named, epoch: 1, step: 1, rng: new Rng(1).state(), meta: {} });
+
+    const exportDir = join(OUT, 'cnn-exported');
+    expect(await main(['export', join(REPO, spec), '--checkpoint', ckptDir, '-o', exportDir])).toBe(0);
+    const model = await tf.loadLayersModel(fileHandler(join(exportDir, 'model.json')));
+    expect(model.layers.map((l) => `${l.getClassName()}:${l.name}`)).toEqual([
+      'Conv2D:c1', 'BatchNormalization:b1', 'Activation:r1', 'MaxPooling2D:p1', 'Conv2D:c2', 'AveragePooling2D:a2', 'GlobalAveragePooling2D:g', 'Dense:logits',
+    ]);
+    // tfjs lists trainable weights first and suffixes names reused in one process (`logits/kernel_1`).
+    expect(model.weights.map((w) => w.name.replace(/_\d+$/, '')).sort()).toEqual(
+      ['c1/kernel', 'c1/bias', 'b1/gamma', 'b1/beta', 'b1/moving_mean', 'b1/moving_variance', 'c2/kernel', 'logits/kernel', 'logits/bias'].sort(),
+    );
+    const bn = model.layers[1]!.getConfig();
+    expect([bn['momentum'], bn['epsilon']]).toEqual([0.9, 1e-3]);
+
+    const x = tf.randomUniform([5, 28, 28, 1], 0, 1, 'float32', 12);
+    const theirs = model.predict(x) as tf.Tensor;
+    const fwd = trainer.forward(params, { image: x, digit: tf.zeros([5], 'int32') }, false, new Rng(5));
+    expect(theirs.shape).toEqual([5, 10]);
+    expect(tf.max(tf.abs(tf.sub(theirs, fwd.prediction))).dataSync()[0]!).toBeLessThan(1e-5);
+    // Batch statistics (training mode) would give other logits: the comparison above saw the running ones.
+    const training = trainer.forward(params, { image: x, digit: tf.zeros([5], 'int32') }, true, new Rng(5));
+    expect(tf.max(tf.abs(tf.sub(theirs, training.prediction))).dataSync()[0]!).toBeGreaterThan(1e-3);
+  }, 60_000);
+
+  it('maps embedding to Embedding and refuses masked pooling over time, saying why', async () => {
+    const sink = new DiagnosticSink();
+    const head = 'model t\ninput r: text(vocab: 50, length: 6)\ntarget y: class(2)\nnet {\n  e = embedding(r, 3)\n';
+    const flat = compileSource({ file: 'flat.nn', text: head + '  f = flatten(e)\n  logits = dense(f, 2)\n}\nloss = cross_entropy(logits, y)\n' }, sink)!;
+    const plan = layersExport(flat.model);
+    expect('topology' in plan && plan.weights).toEqual([
+      { layersName: 'e/embeddings', param: 'e.weight' },
+      { layersName: 'logits/kernel', param: 'logits.weight' },
+      { layersName: 'logits/bias', param: 'logits.bias' },
+    ]);
+    // Written and loaded back, the Embedding model computes gather → flatten → dense.
+    const values: Record<string, tf.Tensor> = {
+      'e.weight': tf.randomNormal([50, 3], 0, 1, 'float32', 31),
+      'logits.weight': tf.randomNormal([18, 2], 0, 1, 'float32', 32),
+      'logits.bias': tf.randomNormal([2], 0, 1, 'float32', 33),
+    };
+    const dir = join(OUT, 'embedding');
+    if (!('topology' in plan)) throw new Error(plan.reason);
+    await writeLayersModel(dir, plan.topology, plan.weights.map((w) => ({ name: w.layersName, tensor: values[w.param]! })), 'test');
+    const model = await tf.loadLayersModel(fileHandler(join(dir, 'model.json')));
+    const ids = tf.tensor2d([[1, 5, 49, 0, 0, 0], [7, 7, 2, 3, 9, 11]], [2, 6], 'int32');
+    const ours = tf.add(tf.matMul(tf.reshape(tf.gather(values['e.weight']!, ids), [2, 18]), values['logits.weight']!), values['logits.bias']!);
+    expect(tf.max(tf.abs(tf.sub(model.predict(ids) as tf.Tensor, ours))).dataSync()[0]!).toBeLessThan(1e-5);
+    const header = readPretrainedHeader(dir);
+    expect(header !== null && 'entries' in header && header.entries.map((e) => e.name)).toEqual(['e.weight', 'logits.weight', 'logits.bias']);
+    const pooled = compileSource({ file: 'pooled.nn', text: head + '  p = mean_pool(e)\n  logits = dense(p, 2)\n}\nloss = cross_entropy(logits, y)\n' }, sink)!;
+    expect(layersExport(pooled.model)).toEqual({ reason: expect.stringMatching(/^cannot export a masked pooling over time .*\(line 6\)/) });
+  });
 
   it('says why a net has no sequential equivalent', () => {
     const compiled = compile('specs/mnist-finetune.nn')!;

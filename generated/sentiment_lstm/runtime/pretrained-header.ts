@@ -63,7 +63,7 @@ export interface LayersWeightEntry extends PretrainedEntry {
 }
 
 /**
- * nnc's name for a tfjs-layers weight: `h/kernel` → `h.weight`, `h/bias` →
+ * nnc's name for a tfjs-layers weight: `h/kernel`, `e/embeddings` → `.weight`, `h/bias` →
  * `h.bias`, other `/` separators → `.` (so `map { … }` patterns read the same).
  */
 export function nncNameOfLayersWeight(name: string): string {
@@ -71,7 +71,8 @@ export function nncNameOfLayersWeight(name: string): string {
   const last = parts.pop()!;
   // Keras suffixes a variable name with `_<n>` when it is created twice; the name is the same weight.
   const base = last.replace(/_\d+$/, '');
-  const leaf = base === 'kernel' ? 'weight' : base;
+  // Dense/Conv2D `kernel` and Embedding `embeddings` are nnc's `weight`.
+  const leaf = base === 'kernel' || base === 'embeddings' ? 'weight' : base;
   return [...parts, leaf].join('.');
 }
 
