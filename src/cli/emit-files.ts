@@ -1,26 +1,17 @@
 // Compiling a spec to a trainer directory: shared by `compile` and `train`.
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { emitTrainer } from '../emit/index.js';
+import { readRuntimeFiles } from '../emit/runtime-files.js';
 import type { Compiled } from '../pipeline.js';
 import { VERSION } from '../version.js';
-
-/** The runtime library copied next to every trainer. */
-export function runtimeFiles(): { path: string; text: string }[] {
-  const dir = fileURLToPath(new URL('../runtime/', import.meta.url));
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.ts'))
-    .sort()
-    .map((f) => ({ path: `runtime/${f}`, text: readFileSync(join(dir, f), 'utf8') }));
-}
 
 export function emitFiles(compiled: Compiled, specFile: string, sourceText: string): { path: string; text: string }[] {
   return emitTrainer(compiled.model, compiled.training, {
     specPath: specFile,
     compilerVersion: VERSION,
     sourceText,
-    runtimeFiles: runtimeFiles(),
+    runtimeFiles: readRuntimeFiles(),
     phaseGraphs: compiled.phases,
     usedSources: compiled.used,
   }).files;

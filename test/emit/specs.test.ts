@@ -2,32 +2,16 @@
 // deterministically, type-check strictly, and the digits trainer learns.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compileSource } from '../../src/pipeline.js';
-import { DiagnosticSink } from '../../src/diagnostics/diagnostic.js';
-import { emitTrainer, type EmittedFiles } from '../../src/emit/index.js';
-import { readRuntimeFiles } from '../../src/emit/runtime-files.js';
+import type { EmittedFiles } from '../../src/emit/index.js';
+import { compileGolden } from '../../src/golden.js';
 import { typeErrors, writeEmitted } from './harness.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
-const RUNTIME = readRuntimeFiles();
 
+/** Exactly what `nnc compile` (and the golden test) produces for a spec. */
 function compileSpec(file: string): EmittedFiles {
-  const text = readFileSync(join(REPO, file), 'utf8');
-  const sink = new DiagnosticSink();
-  const compiled = compileSource({ file, text }, sink, {
-    readSource: (path) => ({ file: join('specs', path), text: readFileSync(join(REPO, 'specs', path), 'utf8') }),
-  });
-  if (compiled === null) throw new Error(`${file}: ${sink.items.map((d) => `${d.code} ${d.message}`).join('; ')}`);
-  return emitTrainer(compiled.model, compiled.training, {
-    specPath: file,
-    compilerVersion: '0.1.0',
-    sourceText: text,
-    runtimeFiles: RUNTIME,
-    phaseGraphs: compiled.phases,
-    usedSources: compiled.used,
-  });
+  return { files: compileGolden(REPO, file).files };
 }
 
 const SPECS = ['specs/digits.nn', 'specs/mnist-mlp.nn', 'specs/mnist-finetune.nn'];
