@@ -16,6 +16,7 @@ export interface TrainerModule {
   installConstants(): void;
   initParams(rng: Rng): Record<string, tf.Tensor>;
   initOptimizerState(params: Record<string, tf.Tensor>): unknown;
+  disposeOptimizerState(state: unknown): void;
   trainStep(params: Record<string, tf.Tensor>, state: unknown, batch: Record<string, tf.Tensor>, lr: number, rng: Rng): number;
 }
 

@@ -29,6 +29,8 @@ export interface StepCounts {
   engineKernels: number;
   /** TensorFlow ops executed by tfjs-node's binding (null on other backends). */
   nativeOps: number | null;
+  /** The same ops by name, e.g. { MatMul: 5, BiasAdd: 2 } (null on other backends). */
+  nativeOpNames: Record<string, number> | null;
   /** Host → backend tensor uploads through tfjs-node's binding (null on other backends). */
   uploads: number | null;
   /** Most tensors alive at once during the step, above the count before it. */
@@ -58,6 +60,7 @@ export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> 
     peakBytes = Math.max(peakBytes, engine.state.numBytes);
   };
   let nativeOps: number | null = null;
+  let nativeOpNames: Record<string, number> | null = null;
   let uploads: number | null = null;
   const original = backend.binding;
   if (original) {
@@ -68,9 +71,11 @@ export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> 
       wrapped[k] = typeof f === 'function' ? (...a: unknown[]) => (f as (...x: unknown[]) => unknown).apply(original, a) : f;
     }
     nativeOps = 0;
+    const names: Record<string, number> = (nativeOpNames = {});
     uploads = 0;
     wrapped['executeOp'] = (...a: unknown[]) => {
       nativeOps!++;
+      names[String(a[0])] = (names[String(a[0])] ?? 0) + 1;
       return original.executeOp(...a);
     };
     wrapped['createTensor'] = (...a: unknown[]) => {
@@ -92,6 +97,7 @@ export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> 
   return {
     engineKernels,
     nativeOps,
+    nativeOpNames,
     uploads,
     peakTensors: peakTensors - before.tensors,
     peakBytes: peakBytes - before.bytes,

@@ -28,7 +28,16 @@ function workloadTable(w: WorkloadResult): string[] {
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
+    ...opNames(w),
   ];
+}
+
+/** The generated step's TensorFlow ops by name: where the kernels per step go. */
+function opNames(w: WorkloadResult): string[] {
+  const names = w.methods.generated!.counts.nativeOpNames;
+  if (!names) return [];
+  const list = Object.entries(names).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [`TF ops of the generated step: ${list.map(([n, c]) => `${n} ${c}`).join(', ')}.`, ''];
 }
 
 export function markdown(r: BenchResults): string {

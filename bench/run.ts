@@ -138,7 +138,7 @@ async function runWorkload(root: string, w: Workload, o: BenchOptions): Promise<
 function generatedStep(m: Awaited<ReturnType<typeof loadTrainer>>['module'], init: ReturnType<typeof initialValues>, batches: readonly PreparedBatch[], w: Workload): StepImpl {
   const params: Record<string, tf.Tensor> = {};
   for (const p of init) params[p.name] = tf.tensor(p.values, p.shape);
-  const state = m.initOptimizerState(params) as { m?: Record<string, tf.Tensor>; v?: Record<string, tf.Tensor> } & Record<string, unknown>;
+  const state = m.initOptimizerState(params);
   const rng = new Rng(13);
   return {
     step(i) {
@@ -147,7 +147,7 @@ function generatedStep(m: Awaited<ReturnType<typeof loadTrainer>>['module'], ini
     },
     dispose() {
       tf.dispose(Object.values(params));
-      for (const slot of Object.values(state)) if (slot !== null && typeof slot === 'object') tf.dispose(Object.values(slot as Record<string, tf.Tensor>));
+      m.disposeOptimizerState(state);
     },
   };
 }

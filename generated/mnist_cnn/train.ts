@@ -68,6 +68,10 @@ interface Constants {
   beta1: tf.Scalar;
   /** OPTIMIZER.beta2 */
   beta2: tf.Scalar;
+  /** 1 - OPTIMIZER.beta1 */
+  oneMinusBeta1: tf.Scalar;
+  /** 1 - OPTIMIZER.beta2 */
+  oneMinusBeta2: tf.Scalar;
 }
 
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
@@ -78,6 +82,8 @@ function uploadConstants(): Constants {
   return {
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
+    oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
+    oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
   };
 }
 
@@ -202,7 +208,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   x.dispose();
 
   // line 21: logits = dense(xd, 10)
-  const t18 = tf.matMul(xd, params.logits_weight);
+  const t18 = rt.matMul(xd, params.logits_weight);
   const logits = tf.add(t18, params.logits_bias);
   t18.dispose();
 
@@ -228,8 +234,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 21: logits = dense(xd, 10)
   const d_logits_bias = tf.sum(d23, [0]); // ∂ add (logits), line 21
-  const d25 = tf.matMul(d23, params.logits_weight, false, true); // ∂ matmul (logits), line 21
-  const d_logits_weight = tf.matMul(xd, d23, true, false); // ∂ matmul (logits), line 21
+  const d25 = rt.matMul(d23, params.logits_weight, false, true); // ∂ matmul (logits), line 21
+  const d_logits_weight = rt.matMul(xd, d23, true, false); // ∂ matmul (logits), line 21
   tf.dispose([d23, xd]);
 
   // ∂ line 20: xd     = dropout(x, rate: 0.3)
@@ -272,10 +278,12 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 interface OptimizerState {
   /** Updates applied so far. */
   step: number;
-  /** First moment, kept scaled: m / (1−β1). */
+  /** First moment: m ← β1·m + (1−β1)·g. */
   m: Record<Trainable, tf.Tensor>;
-  /** Second moment, kept scaled: v / (1−β2). */
+  /** Second moment: v ← β2·v + (1−β2)·g². */
   v: Record<Trainable, tf.Tensor>;
+  /** On tfjs-node: the same rule as one in-place TensorFlow kernel per parameter (null elsewhere). */
+  fused: rt.FusedUpdater | null;
 }
 
 /** Fresh optimizer state for `params`. */
@@ -298,12 +306,14 @@ function initOptimizerState(params: Params): OptimizerState {
       logits_weight: tf.zerosLike(params.logits_weight),
       logits_bias: tf.zerosLike(params.logits_bias),
     },
+    fused: rt.fusedUpdater('adam', OPTIMIZER),
   };
 }
 
 /** Frees the state tensors (when a new phase starts a fresh optimizer). */
 function disposeOptimizerState(state: OptimizerState): void {
   tf.dispose([...Object.values(state.m), ...Object.values(state.v)]);
+  state.fused?.dispose();
 }
 
 /** The state slots, as named in checkpoints (`<slot>:<parameter>`). */
@@ -311,40 +321,55 @@ const SLOTS: readonly ('m' | 'v')[] = ['m', 'v'];
 
 /** One step's scalars for one parameter group. */
 interface StepScalars {
-  /** lr·(1−β1)·√(1−β2^t) / ((1−β1^t)·√(1−β2)): the bias-corrected step size for the scaled moments */
+  /** lr·√(1−β2^t) / (1−β1^t): the step size with both bias corrections folded in */
   c: tf.Scalar;
-  /** ε·√(1−β2^t) / √(1−β2): ε in the units of the scaled second moment */
+  /** ε·√(1−β2^t): ε in the units of the uncorrected √v */
   e: tf.Scalar;
 }
 
 /** Computes the step scalars on the host and uploads each once (`lr` is the group's rate, `t` the 1-based update number). */
 function stepScalars(lr: number, t: number): StepScalars {
   return {
-    c: tf.scalar(lr * (1 - OPTIMIZER.beta1) * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / ((1 - OPTIMIZER.beta1 ** t) * Math.sqrt(1 - OPTIMIZER.beta2))),
-    e: tf.scalar(OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / Math.sqrt(1 - OPTIMIZER.beta2)),
+    c: tf.scalar(lr * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / (1 - OPTIMIZER.beta1 ** t)),
+    e: tf.scalar(OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t)),
   };
 }
 
 /** One adam update of a parameter `w` with gradient `g`: w ← w − lr·m̂ / (√v̂ + ε), bias-corrected. Disposes its inputs and returns the new tensors. */
 function adam(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, k: StepScalars): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  // m̃ ← β1·m̃ + g and ṽ ← β2·ṽ + g²: the (1−β) factors live in k.c and k.e.
   const decayedM = tf.mul(m, K.beta1);
-  const nextM = tf.add(decayedM, g);
+  const freshM = tf.mul(g, K.oneMinusBeta1);
+  const nextM = tf.add(decayedM, freshM);
   const decayedV = tf.mul(v, K.beta2);
   const squared = tf.square(g);
-  const nextV = tf.add(decayedV, squared);
+  const freshV = tf.mul(squared, K.oneMinusBeta2);
+  const nextV = tf.add(decayedV, freshV);
+  // lr·m̂ / (√v̂ + ε) = c·m / (√v + e): the bias corrections live in k.c and k.e.
   const root = tf.sqrt(nextV);
   const denominator = tf.add(root, k.e);
   const ratio = tf.div(nextM, denominator);
   const step = tf.mul(ratio, k.c);
   const next = tf.sub(w, step);
-  tf.dispose([w, g, m, v, decayedM, decayedV, squared, root, denominator, ratio, step]);
+  tf.dispose([w, g, m, v, decayedM, freshM, decayedV, squared, freshV, root, denominator, ratio, step]);
   return [next, nextM, nextV];
 }
 
 /** Applies one update to every trainable parameter with learning rate `lr`; consumes `grads`. */
 function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: number): void {
   state.step += 1;
+  const fused = state.fused;
+  if (fused !== null) {
+    const f = fused.scalars(lr, state.step);
+    [params.c1_weight, state.m.c1_weight, state.v.c1_weight] = fused.apply('c1_weight', params.c1_weight, grads.c1_weight, [state.m.c1_weight, state.v.c1_weight], f);
+    [params.c1_bias, state.m.c1_bias, state.v.c1_bias] = fused.apply('c1_bias', params.c1_bias, grads.c1_bias, [state.m.c1_bias, state.v.c1_bias], f);
+    [params.c2_weight, state.m.c2_weight, state.v.c2_weight] = fused.apply('c2_weight', params.c2_weight, grads.c2_weight, [state.m.c2_weight, state.v.c2_weight], f);
+    [params.c2_bias, state.m.c2_bias, state.v.c2_bias] = fused.apply('c2_bias', params.c2_bias, grads.c2_bias, [state.m.c2_bias, state.v.c2_bias], f);
+    [params.logits_weight, state.m.logits_weight, state.v.logits_weight] = fused.apply('logits_weight', params.logits_weight, grads.logits_weight, [state.m.logits_weight, state.v.logits_weight], f);
+    [params.logits_bias, state.m.logits_bias, state.v.logits_bias] = fused.apply('logits_bias', params.logits_bias, grads.logits_bias, [state.m.logits_bias, state.v.logits_bias], f);
+    f.dispose();
+    return;
+  }
+
   const k = stepScalars(lr, state.step);
   [params.c1_weight, state.m.c1_weight, state.v.c1_weight] = adam(params.c1_weight, grads.c1_weight, state.m.c1_weight, state.v.c1_weight, k);
   [params.c1_bias, state.m.c1_bias, state.v.c1_bias] = adam(params.c1_bias, grads.c1_bias, state.m.c1_bias, state.v.c1_bias, k);
@@ -504,7 +529,7 @@ async function restoreRun(dir: string): Promise<Run> {
   const params = {} as Params;
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) params[field] = take(PARAM_NAMES[field]);
   const meta = ckpt.meta;
-  const state = { step: Number(meta['optimizerStep'] ?? ckpt.step) } as OptimizerState;
+  const state = { step: Number(meta['optimizerStep'] ?? ckpt.step), fused: rt.fusedUpdater('adam', OPTIMIZER) } as OptimizerState;
   for (const slot of SLOTS) {
     state[slot] = {} as Record<Trainable, tf.Tensor>;
     for (const field of TRAINABLE) state[slot][field] = take(`${slot}:${PARAM_NAMES[field]}`);
@@ -672,7 +697,7 @@ function installConstants(): void {
   K = uploadConstants();
 }
 
-export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
 export type { Batch, Forward, OptimizerState, Params, StepFn };
 
 /** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */

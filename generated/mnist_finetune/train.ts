@@ -98,6 +98,10 @@ interface Constants {
   beta1: tf.Scalar;
   /** OPTIMIZER.beta2 */
   beta2: tf.Scalar;
+  /** 1 - OPTIMIZER.beta1 */
+  oneMinusBeta1: tf.Scalar;
+  /** 1 - OPTIMIZER.beta2 */
+  oneMinusBeta2: tf.Scalar;
 }
 
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
@@ -110,6 +114,8 @@ function uploadConstants(): Constants {
     k0_0002: tf.scalar(0.0002),
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
+    oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
+    oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
   };
 }
 
@@ -184,7 +190,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   const x = tf.reshape(batch.image, [-1, 784]);
 
   // specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
-  const t4 = tf.matMul(x, params.h_weight);
+  const t4 = rt.matMul(x, params.h_weight);
   x.dispose();
   const t6 = tf.add(t4, params.h_bias);
   t4.dispose();
@@ -197,7 +203,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   tf.dispose([h, t8]);
 
   // line 17: replace logits = dense(hd, 5)
-  const t11 = tf.matMul(hd, params.logits_weight);
+  const t11 = rt.matMul(hd, params.logits_weight);
   const logits = tf.add(t11, params.logits_bias);
   t11.dispose();
 
@@ -233,7 +239,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 17: replace logits = dense(hd, 5)
   const d_logits_bias = tf.sum(d24, [0]); // ∂ add (logits), line 17
-  const d26 = tf.matMul(hd, d24, true, false); // ∂ matmul (logits), line 17
+  const d26 = rt.matMul(hd, d24, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d24, hd]);
   const d_logits_weight = tf.add(d23, d26); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d26]);
@@ -267,7 +273,7 @@ function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.
   const x = tf.reshape(batch.image, [-1, 784]);
 
   // specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
-  const t4 = tf.matMul(x, params.h_weight);
+  const t4 = rt.matMul(x, params.h_weight);
   const t6 = tf.add(t4, params.h_bias);
   t4.dispose();
   const h = tf.relu(t6);
@@ -278,7 +284,7 @@ function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.
   const hd = tf.mul(h, t8);
 
   // line 17: replace logits = dense(hd, 5)
-  const t11 = tf.matMul(hd, params.logits_weight);
+  const t11 = rt.matMul(hd, params.logits_weight);
   const logits = tf.add(t11, params.logits_bias);
   t11.dispose();
 
@@ -311,8 +317,8 @@ function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): Grads
 
   // ∂ line 17: replace logits = dense(hd, 5)
   const d_logits_bias = tf.sum(d25, [0]); // ∂ add (logits), line 17
-  const d27 = tf.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
-  const d28 = tf.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
+  const d27 = rt.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
+  const d28 = rt.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d25, hd]);
   const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d28]);
@@ -325,7 +331,7 @@ function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): Grads
   const d31 = rt.reluGrad(d30, h); // ∂ relu (h), specs/mnist-pretrain.nn line 15
   tf.dispose([d30, h]);
   const d_h_bias = tf.sum(d31, [0]); // ∂ add (h), specs/mnist-pretrain.nn line 15
-  const d33 = tf.matMul(x, d31, true, false); // ∂ matmul (h), specs/mnist-pretrain.nn line 15
+  const d33 = rt.matMul(x, d31, true, false); // ∂ matmul (h), specs/mnist-pretrain.nn line 15
   tf.dispose([d31, x]);
   const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses
   tf.dispose([d24, d33]);
@@ -339,10 +345,12 @@ function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): Grads
 interface OptimizerState {
   /** Updates applied so far. */
   step: number;
-  /** First moment, kept scaled: m / (1−β1). */
+  /** First moment: m ← β1·m + (1−β1)·g. */
   m: Record<Trainable, tf.Tensor>;
-  /** Second moment, kept scaled: v / (1−β2). */
+  /** Second moment: v ← β2·v + (1−β2)·g². */
   v: Record<Trainable, tf.Tensor>;
+  /** On tfjs-node: the same rule as one in-place TensorFlow kernel per parameter (null elsewhere). */
+  fused: rt.FusedUpdater | null;
 }
 
 /** Fresh optimizer state for `params`. */
@@ -361,12 +369,14 @@ function initOptimizerState(params: Params): OptimizerState {
       logits_weight: tf.zerosLike(params.logits_weight),
       logits_bias: tf.zerosLike(params.logits_bias),
     },
+    fused: rt.fusedUpdater('adam', OPTIMIZER),
   };
 }
 
 /** Frees the state tensors (when a new phase starts a fresh optimizer). */
 function disposeOptimizerState(state: OptimizerState): void {
   tf.dispose([...Object.values(state.m), ...Object.values(state.v)]);
+  state.fused?.dispose();
 }
 
 /** The state slots, as named in checkpoints (`<slot>:<parameter>`). */
@@ -374,40 +384,51 @@ const SLOTS: readonly ('m' | 'v')[] = ['m', 'v'];
 
 /** One step's scalars for one parameter group. */
 interface StepScalars {
-  /** lr·(1−β1)·√(1−β2^t) / ((1−β1^t)·√(1−β2)): the bias-corrected step size for the scaled moments */
+  /** lr·√(1−β2^t) / (1−β1^t): the step size with both bias corrections folded in */
   c: tf.Scalar;
-  /** ε·√(1−β2^t) / √(1−β2): ε in the units of the scaled second moment */
+  /** ε·√(1−β2^t): ε in the units of the uncorrected √v */
   e: tf.Scalar;
 }
 
 /** Computes the step scalars on the host and uploads each once (`lr` is the group's rate, `t` the 1-based update number). */
 function stepScalars(lr: number, t: number): StepScalars {
   return {
-    c: tf.scalar(lr * (1 - OPTIMIZER.beta1) * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / ((1 - OPTIMIZER.beta1 ** t) * Math.sqrt(1 - OPTIMIZER.beta2))),
-    e: tf.scalar(OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / Math.sqrt(1 - OPTIMIZER.beta2)),
+    c: tf.scalar(lr * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / (1 - OPTIMIZER.beta1 ** t)),
+    e: tf.scalar(OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t)),
   };
 }
 
 /** One adam update of a parameter `w` with gradient `g`: w ← w − lr·m̂ / (√v̂ + ε), bias-corrected. Disposes its inputs and returns the new tensors. */
 function adam(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, k: StepScalars): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  // m̃ ← β1·m̃ + g and ṽ ← β2·ṽ + g²: the (1−β) factors live in k.c and k.e.
   const decayedM = tf.mul(m, K.beta1);
-  const nextM = tf.add(decayedM, g);
+  const freshM = tf.mul(g, K.oneMinusBeta1);
+  const nextM = tf.add(decayedM, freshM);
   const decayedV = tf.mul(v, K.beta2);
   const squared = tf.square(g);
-  const nextV = tf.add(decayedV, squared);
+  const freshV = tf.mul(squared, K.oneMinusBeta2);
+  const nextV = tf.add(decayedV, freshV);
+  // lr·m̂ / (√v̂ + ε) = c·m / (√v + e): the bias corrections live in k.c and k.e.
   const root = tf.sqrt(nextV);
   const denominator = tf.add(root, k.e);
   const ratio = tf.div(nextM, denominator);
   const step = tf.mul(ratio, k.c);
   const next = tf.sub(w, step);
-  tf.dispose([w, g, m, v, decayedM, decayedV, squared, root, denominator, ratio, step]);
+  tf.dispose([w, g, m, v, decayedM, freshM, decayedV, squared, freshV, root, denominator, ratio, step]);
   return [next, nextM, nextV];
 }
 
 /** Applies one update to every trainable parameter with learning rate `lr`; consumes `grads`. */
 function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: number): void {
   state.step += 1;
+  const fused = state.fused;
+  if (fused !== null) {
+    const f = fused.scalars(lr * 10, state.step);
+    [params.logits_weight, state.m.logits_weight, state.v.logits_weight] = fused.apply('logits_weight', params.logits_weight, grads.logits_weight, [state.m.logits_weight, state.v.logits_weight], f);
+    [params.logits_bias, state.m.logits_bias, state.v.logits_bias] = fused.apply('logits_bias', params.logits_bias, grads.logits_bias, [state.m.logits_bias, state.v.logits_bias], f);
+    f.dispose();
+    return;
+  }
+
   const k = stepScalars(lr * 10, state.step);
   [params.logits_weight, state.m.logits_weight, state.v.logits_weight] = adam(params.logits_weight, grads.logits_weight, state.m.logits_weight, state.v.logits_weight, k);
   [params.logits_bias, state.m.logits_bias, state.v.logits_bias] = adam(params.logits_bias, grads.logits_bias, state.m.logits_bias, state.v.logits_bias, k);
@@ -417,6 +438,19 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
 /** Applies one update to the parameters of `backwardPhase2` with learning rate `lr`; consumes `grads`. */
 function applyUpdatePhase2(params: Params, state: OptimizerState, grads: GradsPhase2, lr: number): void {
   state.step += 1;
+  const fused = state.fused;
+  if (fused !== null) {
+    const f = fused.scalars(lr, state.step);
+    const f2 = fused.scalars(lr * 10, state.step);
+    [params.h_weight, state.m.h_weight, state.v.h_weight] = fused.apply('h_weight', params.h_weight, grads.h_weight, [state.m.h_weight, state.v.h_weight], f);
+    [params.h_bias, state.m.h_bias, state.v.h_bias] = fused.apply('h_bias', params.h_bias, grads.h_bias, [state.m.h_bias, state.v.h_bias], f);
+    [params.logits_weight, state.m.logits_weight, state.v.logits_weight] = fused.apply('logits_weight', params.logits_weight, grads.logits_weight, [state.m.logits_weight, state.v.logits_weight], f2);
+    [params.logits_bias, state.m.logits_bias, state.v.logits_bias] = fused.apply('logits_bias', params.logits_bias, grads.logits_bias, [state.m.logits_bias, state.v.logits_bias], f2);
+    f.dispose();
+    f2.dispose();
+    return;
+  }
+
   const k = stepScalars(lr, state.step); // h.weight, h.bias
   const k2 = stepScalars(lr * 10, state.step); // logits.weight, logits.bias
   [params.h_weight, state.m.h_weight, state.v.h_weight] = adam(params.h_weight, grads.h_weight, state.m.h_weight, state.v.h_weight, k);
@@ -585,7 +619,7 @@ async function restoreRun(dir: string): Promise<Run> {
   const params = {} as Params;
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) params[field] = take(PARAM_NAMES[field]);
   const meta = ckpt.meta;
-  const state = { step: Number(meta['optimizerStep'] ?? ckpt.step) } as OptimizerState;
+  const state = { step: Number(meta['optimizerStep'] ?? ckpt.step), fused: rt.fusedUpdater('adam', OPTIMIZER) } as OptimizerState;
   for (const slot of SLOTS) {
     state[slot] = {} as Record<Trainable, tf.Tensor>;
     for (const field of TRAINABLE) state[slot][field] = take(`${slot}:${PARAM_NAMES[field]}`);
@@ -789,7 +823,7 @@ function installConstants(): void {
   K = uploadConstants();
 }
 
-export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, forwardPhase2, backwardPhase2, applyUpdatePhase2, trainStepPhase2, evaluate, main };
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, forwardPhase2, backwardPhase2, applyUpdatePhase2, trainStepPhase2, evaluate, main };
 export type { Batch, Forward, OptimizerState, Params, StepFn };
 
 /** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */

@@ -63,6 +63,10 @@ interface Constants {
   beta1: tf.Scalar;
   /** OPTIMIZER.beta2 */
   beta2: tf.Scalar;
+  /** 1 - OPTIMIZER.beta1 */
+  oneMinusBeta1: tf.Scalar;
+  /** 1 - OPTIMIZER.beta2 */
+  oneMinusBeta2: tf.Scalar;
 }
 
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
@@ -73,6 +77,8 @@ function uploadConstants(): Constants {
   return {
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
+    oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
+    oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
   };
 }
 
@@ -182,7 +188,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   t11.dispose();
 
   // line 19: logit = dense(h, 1)
-  const t14 = tf.matMul(h, params.logit_weight);
+  const t14 = rt.matMul(h, params.logit_weight);
   const logit = tf.add(t14, params.logit_bias);
   t14.dispose();
 
@@ -214,8 +220,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 19: logit = dense(h, 1)
   const d_logit_bias = tf.sum(d23, [0]); // ∂ add (logit), line 19
-  const d25 = tf.matMul(d23, params.logit_weight, false, true); // ∂ matmul (logit), line 19
-  const d_logit_weight = tf.matMul(h, d23, true, false); // ∂ matmul (logit), line 19
+  const d25 = rt.matMul(d23, params.logit_weight, false, true); // ∂ matmul (logit), line 19
+  const d_logit_weight = rt.matMul(h, d23, true, false); // ∂ matmul (logit), line 19
   tf.dispose([d23, h]);
 
   // ∂ line 18: h     = lstm(e, 32)
@@ -252,10 +258,12 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 interface OptimizerState {
   /** Updates applied so far. */
   step: number;
-  /** First moment, kept scaled: m / (1−β1). */
+  /** First moment: m ← β1·m + (1−β1)·g. */
   m: Record<Trainable, tf.Tensor>;
-  /** Second moment, kept scaled: v / (1−β2). */
+  /** Second moment: v ← β2·v + (1−β2)·g². */
   v: Record<Trainable, tf.Tensor>;
+  /** On tfjs-node: the same rule as one in-place TensorFlow kernel per parameter (null elsewhere). */
+  fused: rt.FusedUpdater | null;
 }
 
 /** Fresh optimizer state for `params`. */
@@ -278,12 +286,14 @@ function initOptimizerState(params: Params): OptimizerState {
       logit_weight: tf.zerosLike(params.logit_weight),
       logit_bias: tf.zerosLike(params.logit_bias),
     },
+    fused: rt.fusedUpdater('adam', OPTIMIZER),
   };
 }
 
 /** Frees the state tensors (when a new phase starts a fresh optimizer). */
 function disposeOptimizerState(state: OptimizerState): void {
   tf.dispose([...Object.values(state.m), ...Object.values(state.v)]);
+  state.fused?.dispose();
 }
 
 /** The state slots, as named in checkpoints (`<slot>:<parameter>`). */
@@ -291,40 +301,55 @@ const SLOTS: readonly ('m' | 'v')[] = ['m', 'v'];
 
 /** One step's scalars for one parameter group. */
 interface StepScalars {
-  /** lr·(1−β1)·√(1−β2^t) / ((1−β1^t)·√(1−β2)): the bias-corrected step size for the scaled moments */
+  /** lr·√(1−β2^t) / (1−β1^t): the step size with both bias corrections folded in */
   c: tf.Scalar;
-  /** ε·√(1−β2^t) / √(1−β2): ε in the units of the scaled second moment */
+  /** ε·√(1−β2^t): ε in the units of the uncorrected √v */
   e: tf.Scalar;
 }
 
 /** Computes the step scalars on the host and uploads each once (`lr` is the group's rate, `t` the 1-based update number). */
 function stepScalars(lr: number, t: number): StepScalars {
   return {
-    c: tf.scalar(lr * (1 - OPTIMIZER.beta1) * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / ((1 - OPTIMIZER.beta1 ** t) * Math.sqrt(1 - OPTIMIZER.beta2))),
-    e: tf.scalar(OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / Math.sqrt(1 - OPTIMIZER.beta2)),
+    c: tf.scalar(lr * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / (1 - OPTIMIZER.beta1 ** t)),
+    e: tf.scalar(OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t)),
   };
 }
 
 /** One adam update of a parameter `w` with gradient `g`: w ← w − lr·m̂ / (√v̂ + ε), bias-corrected. Disposes its inputs and returns the new tensors. */
 function adam(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, k: StepScalars): [tf.Tensor, tf.Tensor, tf.Tensor] {
-  // m̃ ← β1·m̃ + g and ṽ ← β2·ṽ + g²: the (1−β) factors live in k.c and k.e.
   const decayedM = tf.mul(m, K.beta1);
-  const nextM = tf.add(decayedM, g);
+  const freshM = tf.mul(g, K.oneMinusBeta1);
+  const nextM = tf.add(decayedM, freshM);
   const decayedV = tf.mul(v, K.beta2);
   const squared = tf.square(g);
-  const nextV = tf.add(decayedV, squared);
+  const freshV = tf.mul(squared, K.oneMinusBeta2);
+  const nextV = tf.add(decayedV, freshV);
+  // lr·m̂ / (√v̂ + ε) = c·m / (√v + e): the bias corrections live in k.c and k.e.
   const root = tf.sqrt(nextV);
   const denominator = tf.add(root, k.e);
   const ratio = tf.div(nextM, denominator);
   const step = tf.mul(ratio, k.c);
   const next = tf.sub(w, step);
-  tf.dispose([w, g, m, v, decayedM, decayedV, squared, root, denominator, ratio, step]);
+  tf.dispose([w, g, m, v, decayedM, freshM, decayedV, squared, freshV, root, denominator, ratio, step]);
   return [next, nextM, nextV];
 }
 
 /** Applies one update to every trainable parameter with learning rate `lr`; consumes `grads`. */
 function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: number): void {
   state.step += 1;
+  const fused = state.fused;
+  if (fused !== null) {
+    const f = fused.scalars(lr, state.step);
+    [params.e_weight, state.m.e_weight, state.v.e_weight] = fused.apply('e_weight', params.e_weight, grads.e_weight, [state.m.e_weight, state.v.e_weight], f);
+    [params.h_kernel, state.m.h_kernel, state.v.h_kernel] = fused.apply('h_kernel', params.h_kernel, grads.h_kernel, [state.m.h_kernel, state.v.h_kernel], f);
+    [params.h_recurrent, state.m.h_recurrent, state.v.h_recurrent] = fused.apply('h_recurrent', params.h_recurrent, grads.h_recurrent, [state.m.h_recurrent, state.v.h_recurrent], f);
+    [params.h_bias, state.m.h_bias, state.v.h_bias] = fused.apply('h_bias', params.h_bias, grads.h_bias, [state.m.h_bias, state.v.h_bias], f);
+    [params.logit_weight, state.m.logit_weight, state.v.logit_weight] = fused.apply('logit_weight', params.logit_weight, grads.logit_weight, [state.m.logit_weight, state.v.logit_weight], f);
+    [params.logit_bias, state.m.logit_bias, state.v.logit_bias] = fused.apply('logit_bias', params.logit_bias, grads.logit_bias, [state.m.logit_bias, state.v.logit_bias], f);
+    f.dispose();
+    return;
+  }
+
   const k = stepScalars(lr, state.step);
   [params.e_weight, state.m.e_weight, state.v.e_weight] = adam(params.e_weight, grads.e_weight, state.m.e_weight, state.v.e_weight, k);
   [params.h_kernel, state.m.h_kernel, state.v.h_kernel] = adam(params.h_kernel, grads.h_kernel, state.m.h_kernel, state.v.h_kernel, k);
@@ -500,7 +525,7 @@ async function restoreRun(dir: string): Promise<Run> {
   const params = {} as Params;
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) params[field] = take(PARAM_NAMES[field]);
   const meta = ckpt.meta;
-  const state = { step: Number(meta['optimizerStep'] ?? ckpt.step) } as OptimizerState;
+  const state = { step: Number(meta['optimizerStep'] ?? ckpt.step), fused: rt.fusedUpdater('adam', OPTIMIZER) } as OptimizerState;
   for (const slot of SLOTS) {
     state[slot] = {} as Record<Trainable, tf.Tensor>;
     for (const field of TRAINABLE) state[slot][field] = take(`${slot}:${PARAM_NAMES[field]}`);
@@ -672,7 +697,7 @@ function installConstants(): void {
   K = uploadConstants();
 }
 
-export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
 export type { Batch, Forward, OptimizerState, Params, StepFn };
 
 /** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */

@@ -17,6 +17,13 @@ export * from './kernels-spatial.js';
 export * from './kernels-recurrent.js';
 export * from './kernels-fused.js';
 
+/** op(a) @ op(b) for rank-2 a and b; on tfjs-node the MatMul kernel, not tf.matMul's BatchMatMulV2. */
+export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb) return native.matMul(nb, a, b, transposeA, transposeB);
+  return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
+}
+
 /** dy * [y > 0], from relu's output y ≥ 0: sign(y) is exactly the 0/1 mask (and cheaper than tf.step). */
 export function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   const nb = native.nativeBackend();

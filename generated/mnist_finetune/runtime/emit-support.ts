@@ -3,3 +3,4 @@
 // which `index.ts` does not re-export. Owned by the emitter (src/emit/).
 export * from './index.js';
 export * from './kernels.js';
+export * from './fused-update.js';

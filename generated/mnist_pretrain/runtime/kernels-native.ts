@@ -1,20 +1,22 @@
 // Raw TensorFlow kernels, reached through the tfjs-node backend when it is the
 // active one: single kernels for what the public tfjs API spells with several
-// (ReluGrad, SigmoidGrad, TanhGrad, SparseSoftmaxCrossEntropyWithLogits).
+// (ReluGrad, SigmoidGrad, TanhGrad, SparseSoftmaxCrossEntropyWithLogits), or
+// a faster kernel than the one tfjs picks (MatMul: tfjs-node's tf.matMul runs
+// BatchMatMulV2, measured 3–4× slower on rank-2 operands, most with a transpose flag).
 // Found by duck typing, so this file needs no import of tfjs-node (an optional
 // dependency); on other backends `nativeBackend()` is null and callers use the
 // portable path. Results agree with the portable helpers within float32
 // round-off (tested), except that an out-of-range class label is an error here.
 import * as tf from '@tensorflow/tfjs-core';
 
-interface OpAttr {
+export interface OpAttr {
   name: string;
   type: number;
   value: unknown;
 }
 
-interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number; TF_INT32: number };
+export interface NativeBackend {
+  binding: { TF_ATTR_TYPE: number; TF_ATTR_BOOL: number; TF_ATTR_STRING: number; TF_ATTR_SHAPE: number; TF_FLOAT: number; TF_INT32: number };
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.Tensor[]): tf.Tensor;
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tf.Tensor[], outputs: number): tf.Tensor[];
 }
@@ -25,7 +27,21 @@ export function nativeBackend(): NativeBackend | null {
   return typeof b.executeSingleOutput === 'function' && typeof b.executeMultipleOutputs === 'function' && b.binding ? (b as NativeBackend) : null;
 }
 
-const float = (nb: NativeBackend): OpAttr => ({ name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_FLOAT });
+export const float = (nb: NativeBackend): OpAttr => ({ name: 'T', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_FLOAT });
+
+/** The four MatMul attribute lists (by transpose flags), built once per binding. */
+const matMulAttrs = new WeakMap<object, OpAttr[][]>();
+
+/** MatMul(a, b) with transpose flags: rank-2 operands only. */
+export function matMul(nb: NativeBackend, a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  let lists = matMulAttrs.get(nb.binding);
+  if (lists === undefined) {
+    const flag = (name: string, value: boolean): OpAttr => ({ name, type: nb.binding.TF_ATTR_BOOL, value });
+    lists = [false, true].flatMap((ta) => [false, true].map((tb) => [float(nb), flag('transpose_a', ta), flag('transpose_b', tb)]));
+    matMulAttrs.set(nb.binding, lists);
+  }
+  return nb.executeSingleOutput('MatMul', lists[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)]!, [a, b]);
+}
 
 /** ReluGrad(dy, features): dy where features > 0; relu's output y is positive exactly where x is. */
 export function reluGrad(nb: NativeBackend, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {

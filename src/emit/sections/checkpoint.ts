@@ -4,6 +4,7 @@ import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { func, record, section } from '../build.js';
 import { optimizerTemplate } from './optimizers.js';
+import { fusedInit } from './optimizer.js';
 import { textInput } from './text.js';
 
 export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
@@ -60,10 +61,10 @@ export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
       '});',
     ],
   });
-  emitRestore(out, slots, text);
+  emitRestore(out, slots, text, fusedInit(ctx));
 }
 
-function emitRestore(out: ProgramBuilder, slots: readonly string[], text: boolean): void {
+function emitRestore(out: ProgramBuilder, slots: readonly string[], text: boolean, fused: string | null): void {
   const body = [
     "const ckpt = await rt.loadCheckpoint(dir, { slot: 'last', expect: expectedShapes() });",
     'const unused = new Set(Object.keys(ckpt.tensors));',
@@ -76,7 +77,9 @@ function emitRestore(out: ProgramBuilder, slots: readonly string[], text: boolea
     'const params = {} as Params;',
     'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) params[field] = take(PARAM_NAMES[field]);',
     'const meta = ckpt.meta;',
-    "const state = { step: Number(meta['optimizerStep'] ?? ckpt.step) } as OptimizerState;",
+    fused === null
+      ? "const state = { step: Number(meta['optimizerStep'] ?? ckpt.step) } as OptimizerState;"
+      : `const state = { step: Number(meta['optimizerStep'] ?? ckpt.step), fused: ${fused} } as OptimizerState;`,
   ];
   if (slots.length > 0) {
     body.push(

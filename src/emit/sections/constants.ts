@@ -15,7 +15,7 @@ export function emitConstants(out: ProgramBuilder, ctx: EmitContext): void {
   }
   const all = [
     ...graphConstants.values(),
-    ...optimizerConstants(ctx).map((c) => ({ name: c.name, expr: c.expr, doc: `OPTIMIZER.${c.name}` })),
+    ...optimizerConstants(ctx),
   ];
   section(out, 'Constants', ['Uploaded once, after the backend is chosen: a scalar uploaded every step costs as much as a kernel.']);
   record(

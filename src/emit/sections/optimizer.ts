@@ -7,7 +7,7 @@ import type { ParamInfo } from '../../ir/types.js';
 import type { EmitContext, StepVariant } from '../context.js';
 import { constant, func, record, section } from '../build.js';
 import { literal, numberLiteral, type Plain } from '../literal.js';
-import { optimizerHyper, optimizerTemplate, weightDecay, type OptimizerTemplate } from './optimizers.js';
+import { fusedRule, optimizerHyper, optimizerTemplate, weightDecay, type OptimizerTemplate } from './optimizers.js';
 
 /** The `OPTIMIZER` literal of the configuration section. */
 export function emitOptimizerConfig(out: ProgramBuilder, ctx: EmitContext): void {
@@ -17,10 +17,10 @@ export function emitOptimizerConfig(out: ProgramBuilder, ctx: EmitContext): void
 }
 
 /** Scalars of the optimizer that never change: uploaded once, with the graph's constants. */
-export function optimizerConstants(ctx: EmitContext): { name: string; expr: string }[] {
+export function optimizerConstants(ctx: EmitContext): { name: string; expr: string; doc: string }[] {
   const t = optimizerTemplate(ctx.model.optimizer);
-  const list = t.constants.map((c) => ({ name: c.name, expr: `tf.scalar(${c.value})` }));
-  if (ctx.model.optimizer.clipNorm !== null) list.push({ name: 'clipNorm', expr: 'tf.scalar(OPTIMIZER.clipNorm)' });
+  const list = t.constants.map((c) => ({ name: c.name, expr: `tf.scalar(${c.value})`, doc: c.value }));
+  if (ctx.model.optimizer.clipNorm !== null) list.push({ name: 'clipNorm', expr: 'tf.scalar(OPTIMIZER.clipNorm)', doc: 'OPTIMIZER.clipNorm' });
   return list;
 }
 
@@ -34,10 +34,20 @@ export function emitOptimizer(out: ProgramBuilder, ctx: EmitContext): void {
   for (const v of ctx.variants) emitApplyUpdate(out, ctx, t, v);
 }
 
+/** The `fused` field's initial value, or null when the rule has no fused kernel. */
+export function fusedInit(ctx: EmitContext): string | null {
+  const rule = fusedRule(ctx.model.optimizer);
+  return rule === null ? null : `rt.fusedUpdater('${rule}', OPTIMIZER)`;
+}
+
 function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): void {
+  const fused = fusedInit(ctx);
   record(out, 'OptimizerState', 'Optimizer state: the update count and one tensor per slot and trainable parameter.', [
     { name: 'step', type: 'number', doc: 'Updates applied so far.' },
     ...t.slots.map((s) => ({ name: s.name, type: 'Record<Trainable, tf.Tensor>', doc: s.doc })),
+    ...(fused === null
+      ? []
+      : [{ name: 'fused', type: 'rt.FusedUpdater | null', doc: 'On tfjs-node: the same rule as one in-place TensorFlow kernel per parameter (null elsewhere).' }]),
   ]);
   const slotInit = (init: number, p: ParamInfo) =>
     init === 0 ? `tf.zerosLike(params.${ctx.field(p)})` : `tf.fill(PARAM_SHAPES.${ctx.field(p)}, ${numberLiteral(init)})`;
@@ -45,6 +55,7 @@ function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate):
   for (const s of t.slots) {
     body.push(`  ${s.name}: {`, ...ctx.trainable.map((p) => `    ${ctx.field(p)}: ${slotInit(s.init, p)},`), '  },');
   }
+  if (fused !== null) body.push(`  fused: ${fused},`);
   body.push('};');
   func(out, { name: 'initOptimizerState', doc: 'Fresh optimizer state for `params`.', params: [['params', 'Params']], returns: 'OptimizerState', body });
   func(out, {
@@ -52,7 +63,10 @@ function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate):
     doc: 'Frees the state tensors (when a new phase starts a fresh optimizer).',
     params: [['state', 'OptimizerState']],
     returns: 'void',
-    body: t.slots.length === 0 ? ['void state; // sgd keeps no tensors'] : [`tf.dispose([${t.slots.map((s) => `...Object.values(state.${s.name})`).join(', ')}]);`],
+    body: [
+      ...(t.slots.length === 0 ? (fused === null ? ['void state; // sgd keeps no tensors'] : []) : [`tf.dispose([${t.slots.map((s) => `...Object.values(state.${s.name})`).join(', ')}]);`]),
+      ...(fused === null ? [] : ['state.fused?.dispose();']),
+    ],
   });
   const slotNames = t.slots.map((s) => s.name);
   constant(out, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
@@ -133,6 +147,7 @@ function emitApplyUpdate(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemp
   const usesT = t.stepScalars.some((s) => /\bt\b/.test(s.expr));
   const body: string[] = ['state.step += 1;'];
   if (ctx.model.optimizer.clipNorm !== null) body.push('grads = clipByGlobalNorm(grads);');
+  if (fusedInit(ctx) !== null) body.push(...fusedBranch(ctx, t, groups));
   groups.forEach((g, i) => {
     const args = [g.lrScale === 1 ? 'lr' : `lr * ${numberLiteral(g.lrScale)}`];
     if (usesDecay) args.push(g.decayScale === 1 ? 'OPTIMIZER.weightDecay' : `OPTIMIZER.weightDecay * ${numberLiteral(g.decayScale)}`);
@@ -153,6 +168,25 @@ function emitApplyUpdate(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemp
     returns: 'void',
     body,
   });
+}
+
+/** On tfjs-node: every parameter through the fused kernel, then return. */
+function fusedBranch(ctx: EmitContext, t: OptimizerTemplate, groups: Group[]): string[] {
+  const body = ['const fused = state.fused;', 'if (fused !== null) {'];
+  groups.forEach((g, i) => {
+    const lr = g.lrScale === 1 ? 'lr' : `lr * ${numberLiteral(g.lrScale)}`;
+    body.push(`  const f${i === 0 ? '' : i + 1} = fused.scalars(${lr}, state.step);`);
+  });
+  for (const [i, g] of groups.entries()) {
+    for (const p of g.params) {
+      const f = ctx.field(p);
+      const slots = t.slots.map((s) => `state.${s.name}.${f}`);
+      body.push(`  [${[`params.${f}`, ...slots].join(', ')}] = fused.apply('${f}', params.${f}, grads.${f}, [${slots.join(', ')}], f${i === 0 ? '' : i + 1});`);
+    }
+  }
+  groups.forEach((_, i) => body.push(`  f${i === 0 ? '' : i + 1}.dispose();`));
+  body.push('  return;', '}');
+  return body;
 }
 
 function updateStatement(ctx: EmitContext, t: OptimizerTemplate, p: ParamInfo, k: string): string {

@@ -160,43 +160,59 @@ function adamTemplate(kind: 'adam' | 'adamw'): OptimizerTemplate {
   const scalars: StepScalar[] = [
     {
       name: 'c',
-      doc: 'lr·(1−β1)·√(1−β2^t) / ((1−β1^t)·√(1−β2)): the bias-corrected step size for the scaled moments',
-      expr: 'lr * (1 - OPTIMIZER.beta1) * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / ((1 - OPTIMIZER.beta1 ** t) * Math.sqrt(1 - OPTIMIZER.beta2))',
+      doc: 'lr·√(1−β2^t) / (1−β1^t): the step size with both bias corrections folded in',
+      expr: 'lr * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / (1 - OPTIMIZER.beta1 ** t)',
     },
     {
       name: 'e',
-      doc: 'ε·√(1−β2^t) / √(1−β2): ε in the units of the scaled second moment',
-      expr: 'OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t) / Math.sqrt(1 - OPTIMIZER.beta2)',
+      doc: 'ε·√(1−β2^t): ε in the units of the uncorrected √v',
+      expr: 'OPTIMIZER.epsilon * Math.sqrt(1 - OPTIMIZER.beta2 ** t)',
     },
   ];
   if (decoupled) scalars.push({ name: 'keep', doc: '1 − lr·weight_decay: the decoupled weight decay (AdamW)', expr: '1 - lr * decay' });
   return {
     kind,
     rule: decoupled ? 'w ← (1 − lr·λ)·w − lr·m̂ / (√v̂ + ε), bias-corrected' : 'w ← w − lr·m̂ / (√v̂ + ε), bias-corrected',
+    // The moments as PyTorch and TensorFlow keep them, so checkpoints mean the same on every backend.
     slots: [
-      { name: 'm', doc: 'First moment, kept scaled: m / (1−β1).', init: 0 },
-      { name: 'v', doc: 'Second moment, kept scaled: v / (1−β2).', init: 0 },
+      { name: 'm', doc: 'First moment: m ← β1·m + (1−β1)·g.', init: 0 },
+      { name: 'v', doc: 'Second moment: v ← β2·v + (1−β2)·g².', init: 0 },
     ],
     constants: [
       { name: 'beta1', value: 'OPTIMIZER.beta1' },
       { name: 'beta2', value: 'OPTIMIZER.beta2' },
+      { name: 'oneMinusBeta1', value: '1 - OPTIMIZER.beta1' },
+      { name: 'oneMinusBeta2', value: '1 - OPTIMIZER.beta2' },
     ],
     stepScalars: scalars,
     body: (G) => [
-      '// m̃ ← β1·m̃ + g and ṽ ← β2·ṽ + g²: the (1−β) factors live in k.c and k.e.',
       'const decayedM = tf.mul(m, K.beta1);',
-      `const nextM = tf.add(decayedM, ${G});`,
+      `const freshM = tf.mul(${G}, K.oneMinusBeta1);`,
+      'const nextM = tf.add(decayedM, freshM);',
       'const decayedV = tf.mul(v, K.beta2);',
       `const squared = tf.square(${G});`,
-      'const nextV = tf.add(decayedV, squared);',
+      'const freshV = tf.mul(squared, K.oneMinusBeta2);',
+      'const nextV = tf.add(decayedV, freshV);',
+      '// lr·m̂ / (√v̂ + ε) = c·m / (√v + e): the bias corrections live in k.c and k.e.',
       'const root = tf.sqrt(nextV);',
       'const denominator = tf.add(root, k.e);',
       'const ratio = tf.div(nextM, denominator);',
       'const step = tf.mul(ratio, k.c);',
       ...(decoupled
-        ? ['const shrunk = tf.mul(w, k.keep);', 'const next = tf.sub(shrunk, step);', `tf.dispose([w, ${G}, m, v, decayedM, decayedV, squared, root, denominator, ratio, step, shrunk]);`]
-        : ['const next = tf.sub(w, step);', `tf.dispose([w, ${G}, m, v, decayedM, decayedV, squared, root, denominator, ratio, step]);`]),
+        ? ['const shrunk = tf.mul(w, k.keep);', 'const next = tf.sub(shrunk, step);', `tf.dispose([w, ${G}, m, v, decayedM, freshM, decayedV, squared, freshV, root, denominator, ratio, step, shrunk]);`]
+        : ['const next = tf.sub(w, step);', `tf.dispose([w, ${G}, m, v, decayedM, freshM, decayedV, squared, freshV, root, denominator, ratio, step]);`]),
       'return [next, nextM, nextV];',
     ],
   };
+}
+
+/**
+ * The rule TensorFlow runs as one in-place kernel on tfjs-node
+ * (src/runtime/fused-update.ts), or null: RMSProp (TensorFlow adds ε inside the
+ * root), AdamW and coupled L2 decay (the kernels have no decay term) keep the
+ * written-out rule on every backend.
+ */
+export function fusedRule(o: OptimizerConfig): 'sgd' | 'momentum' | 'nesterov' | 'adagrad' | 'adam' | null {
+  if (weightDecay(o) > 0) return null;
+  return o.kind === 'rmsprop' || o.kind === 'adamw' ? null : o.kind;
 }
