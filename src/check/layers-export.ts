@@ -7,7 +7,9 @@
 // Dropout (the dropout mask product), Activation — each named after its `.nn`
 // binding, so the exported weights are `h/kernel`, `h/bias`, `bn/gamma`, …:
 // the names `init from` maps back to `h.weight`, `h.bias`, `bn.gamma`.
-// Anything else (masked poolings over time, lstm, user-defined defs, several
+// LSTM (lstm_seq's h block, last step or every step; its padding mask becomes
+// the Embedding's mask_zero, which Keras propagates to the LSTM).
+// Anything else (masked poolings over time, user-defined defs, several
 // inputs) has no sequential equivalent here and is reported with the op and
 // its line. Pure.
 import type { CheckedModel } from './model.js';
@@ -21,6 +23,9 @@ export interface LayersExport {
 }
 
 const ACTIVATIONS: Record<string, string> = { relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax' };
+
+/** The layers of tfjs-layers 4.22 that hand an Embedding's mask on to the LSTM above them (supportsMasking; computeMask returns it). */
+const MASK_PASSING = new Set(['LSTM', 'Dropout', 'Activation', 'BatchNormalization']);
 
 /** The Sequential model of `model`'s prediction, or why there is none. */
 export function layersExport(model: CheckedModel): LayersExport | { reason: string } {
@@ -40,14 +45,22 @@ export function layersExport(model: CheckedModel): LayersExport | { reason: stri
   const predictionId = model.forward.outputs['prediction'];
   if (predictionId === undefined) return { reason: 'the net has no prediction' };
   let id: ValueId = predictionId;
+  // Whether an LSTM above needs the padding mask, until the Embedding that makes it is reached. The mask
+  // reads the one text input; so does that Embedding (it is the first layer), so they read the same ids.
+  let masked = false;
   for (;;) {
     const n = g[id]!;
+    const above = layers[layers.length - 1]; // the layer n feeds
+    if (masked && above !== undefined && !MASK_PASSING.has(above.class_name)) {
+      return { reason: `cannot export: ${above.class_name} \`${String(above.config['name'])}\` between the embedding and an lstm would drop the padding mask Keras gives the LSTM` };
+    }
     if (n.op === 'input') {
       const input = model.forward.inputs.find((i) => i.id === id)!;
       if (model.forward.inputs.filter((i) => i.role === 'input').length !== 1) return { reason: 'the net has several inputs' };
       const shape = input.type.shape.slice(1);
       const embedded = layers.length > 0 && layers[layers.length - 1]!.class_name === 'Embedding';
       if ((input.type.dtype !== 'f32' && !embedded) || shape.some((d) => typeof d !== 'number')) return { reason: `the input \`${input.name}\` is not a fixed-shape f32 tensor` };
+      if (masked) return { reason: `cannot export: the lstm's padding mask needs an embedding of \`${input.name}\`` };
       layers.reverse();
       weights.reverse();
       if (layers.length === 0) return { reason: 'the net has no layers' };
@@ -145,11 +158,34 @@ export function layersExport(model: CheckedModel): LayersExport | { reason: stri
       id = bn.x;
       continue;
     }
+    const lstm = lstmParts(n, g, paramName);
+    if (lstm !== null) {
+      if (!lstm.paddingMask) return { reason: `cannot export: the lstm${where(n)} is masked otherwise than by the padding of its text input, which is all Keras's mask_zero can say` };
+      // Keras masks an LSTM through its Embedding (mask_zero: ids ≠ 0), exactly our padding mask sign(ids).
+      masked = true;
+      const name = nameFor(n, 'lstm');
+      layers.push({
+        class_name: 'LSTM',
+        config: {
+          name, units: lstm.units, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, unit_forget_bias: false,
+          return_sequences: lstm.returnSequences, return_state: false, go_backwards: false, stateful: false, unroll: false,
+          implementation: 2, dropout: 0, recurrent_dropout: 0, trainable: true, dtype: 'float32',
+        },
+      });
+      weights.push([
+        { layersName: `${name}/kernel`, param: paramName.get(lstm.kernel)! },
+        { layersName: `${name}/recurrent_kernel`, param: paramName.get(lstm.recurrent)! },
+        { layersName: `${name}/bias`, param: paramName.get(lstm.bias)! },
+      ]);
+      id = lstm.x;
+      continue;
+    }
     if (n.op === 'gather' && n.inputs.length === 2 && paramName.has(n.inputs[0]!) && g[n.inputs[0]!]!.type.shape.length === 2) {
       const [table, ids] = n.inputs as [ValueId, ValueId];
       const [inputDim, outputDim] = g[table]!.type.shape as number[];
       const name = nameFor(n, 'embedding');
-      layers.push({ class_name: 'Embedding', config: { name, input_dim: inputDim, output_dim: outputDim, mask_zero: false, trainable: true, dtype: 'float32' } });
+      layers.push({ class_name: 'Embedding', config: { name, input_dim: inputDim, output_dim: outputDim, mask_zero: masked, trainable: true, dtype: 'float32' } });
+      masked = false;
       weights.push([{ layersName: `${name}/embeddings`, param: paramName.get(table)! }]);
       id = ids;
       continue;
@@ -248,4 +284,36 @@ function batchNormParts(
 function readsPaddingMask(n: Node, g: readonly Node[], depth = 4): boolean {
   if (n.op === 'sign') return true;
   return depth > 0 && n.inputs.some((i) => readsPaddingMask(g[i]!, g, depth - 1));
+}
+
+/**
+ * lstm's expansion read back (src/check/layers/lstm.ts): the h block
+ * slice(lstm_seq(x, kernel, recurrent, bias, sign(cast(ids))), [0, 0, 5U]) —
+ * every step's (return_sequences), or the last step's reshaped to [batch, U].
+ * Our tape's gates are i, f, g, o as Keras's kernel columns, and a padded step
+ * carries h and c through as Keras's masked rnn() does, so the parameters map
+ * one to one: kernel, recurrent_kernel, bias.
+ */
+function lstmParts(
+  n: Node,
+  g: readonly Node[],
+  params: ReadonlyMap<ValueId, string>,
+): { x: ValueId; kernel: ValueId; recurrent: ValueId; bias: ValueId; units: number; returnSequences: boolean; paddingMask: boolean } | null {
+  if (n.op !== 'reshape' && n.op !== 'slice') return null;
+  const returnSequences = n.op === 'slice';
+  const last = returnSequences ? null : g[n.inputs[0]!]!;
+  const h = last === null ? n : g[last.inputs[0]!];
+  const tape = h?.op === 'slice' ? g[h.inputs[0]!] : undefined;
+  if (h === undefined || tape?.op !== 'lstm_seq') return null;
+  const [, length, width] = tape.type.shape as [unknown, number, number];
+  const units = width / 6;
+  const begin = (m: Node) => (m.attrs['begin'] as number[]).join();
+  if (begin(h) !== `0,0,${5 * units}` || (h.attrs['size'] as unknown[])[2] !== units) return null;
+  if (last !== null && (last.op !== 'slice' || begin(last) !== `0,${length - 1},0` || n.type.shape.length !== 2)) return null;
+  const [x, kernel, recurrent, bias, mask] = tape.inputs as [ValueId, ValueId, ValueId, ValueId, ValueId];
+  if (![kernel, recurrent, bias].every((p) => params.has(p))) return null;
+  // sign(cast(ids)): 1 for a token, 0 for padding id 0 — Keras's mask_zero (ids ≠ 0), ids being never negative.
+  const cast = g[g[mask]!.inputs[0]!];
+  const paddingMask = g[mask]!.op === 'sign' && cast?.op === 'cast' && g[cast.inputs[0]!]!.op === 'input';
+  return { x, kernel, recurrent, bias, units, returnSequences, paddingMask };
 }

@@ -64,13 +64,19 @@ export interface LayersWeightEntry extends PretrainedEntry {
 
 /**
  * nnc's name for a tfjs-layers weight: `h/kernel`, `e/embeddings` → `.weight`, `h/bias` →
- * `h.bias`, other `/` separators → `.` (so `map { … }` patterns read the same).
+ * `h.bias`, other `/` separators → `.` (so `map { … }` patterns read the same). A weight of
+ * one of the `lstmLayers` is nnc's lstm parameter: `h/kernel` → `h.kernel`,
+ * `h/recurrent_kernel` → `h.recurrent`, `h/bias` → `h.bias` (a cell scope such as Python
+ * Keras's `h/lstm_cell/kernel` is dropped).
  */
-export function nncNameOfLayersWeight(name: string): string {
+export function nncNameOfLayersWeight(name: string, lstmLayers: ReadonlySet<string> = new Set()): string {
   const parts = name.split('/');
   const last = parts.pop()!;
   // Keras suffixes a variable name with `_<n>` when it is created twice; the name is the same weight.
   const base = last.replace(/_\d+$/, '');
+  let lstmAt = parts.length - 1;
+  while (lstmAt >= 0 && !lstmLayers.has(parts[lstmAt]!)) lstmAt--;
+  if (lstmAt >= 0) return [...parts.slice(0, lstmAt + 1), base === 'recurrent_kernel' ? 'recurrent' : base].join('.');
   // Dense/Conv2D `kernel` and Embedding `embeddings` are nnc's `weight`.
   const leaf = base === 'kernel' || base === 'embeddings' ? 'weight' : base;
   return [...parts, leaf].join('.');
@@ -79,20 +85,21 @@ export function nncNameOfLayersWeight(name: string): string {
 /** The weights a `model.json` lists (tfjs-layers format: `weightsManifest`), in manifest order. */
 export function layersEntries(file: string): LayersWeightEntry[] {
   const bad = (why: string) => new CheckpointError(`${file}: not a TensorFlow.js layers model: ${why}`);
-  let json: { weightsManifest?: { paths: string[]; weights: { name: string; shape: number[]; dtype?: string }[] }[] };
+  let json: { modelTopology?: unknown; weightsManifest?: { paths: string[]; weights: { name: string; shape: number[]; dtype?: string }[] }[] };
   try {
     json = JSON.parse(readFileSync(file, 'utf8')) as typeof json;
   } catch (e) {
     throw bad(`unreadable JSON (${(e as Error).message})`);
   }
   if (!Array.isArray(json.weightsManifest)) throw bad('no weightsManifest');
+  const lstmLayers = layerNamesOfClass(json.modelTopology, 'LSTM');
   const out: LayersWeightEntry[] = [];
   json.weightsManifest.forEach((g, group) => {
     let offset = 0;
     for (const w of g.weights) {
       const dtype = w.dtype ?? 'float32';
       if (dtype !== 'float32' && dtype !== 'int32') throw bad(`weight ${w.name} has dtype ${dtype} (only float32/int32 are read)`);
-      out.push({ name: nncNameOfLayersWeight(w.name), shape: [...w.shape], layersName: w.name, dtype, group, offset });
+      out.push({ name: nncNameOfLayersWeight(w.name, lstmLayers), shape: [...w.shape], layersName: w.name, dtype, group, offset });
       offset += 4 * w.shape.reduce((a, b) => a * b, 1);
     }
   });
@@ -101,5 +108,19 @@ export function layersEntries(file: string): LayersWeightEntry[] {
     if (seen.has(e.name)) throw bad(`two weights read as ${e.name}`);
     seen.add(e.name);
   }
+  return out;
+}
+
+/** The names of a Keras topology's layers of class `className`, nested models included. */
+function layerNamesOfClass(topology: unknown, className: string): Set<string> {
+  const out = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (v === null || typeof v !== 'object') return;
+    const o = v as { class_name?: unknown; config?: { name?: unknown } };
+    if (o.class_name === className && typeof o.config?.name === 'string') out.add(o.config.name);
+    Object.values(v).forEach(visit);
+  };
+  visit(topology);
   return out;
 }

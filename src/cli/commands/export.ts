@@ -23,8 +23,8 @@ const HELP = `usage: nnc export FILE [--checkpoint DIR] [-o DIR]
 Writes the trained model of a spec as a TensorFlow.js layers model:
 DIR/model.json (a Keras Sequential topology: Flatten, Dense, Dropout,
 Activation, Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D,
-BatchNormalization, Embedding layers named after the spec's bindings) and
-DIR/weights.bin.
+BatchNormalization, Embedding, LSTM layers named after the spec's bindings;
+an lstm's padding mask is its Embedding's mask_zero) and DIR/weights.bin.
 Load it with tf.loadLayersModel('file://DIR/model.json'). The output is the
 net's prediction (logits). Exit 0 written, 1 spec errors or no layers
 equivalent, 2 usage error, 3 the checkpoint does not match the model.
