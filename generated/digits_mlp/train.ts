@@ -139,14 +139,14 @@ interface Forward {
 /** The forward pass (`training` changes nothing: the net has no dropout). */
 function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 14: h      = dense(pixels, 64, activation: relu)
-  const t3 = tf.matMul(batch.pixels, params.h_weight);
+  const t3 = rt.matMul(batch.pixels, params.h_weight);
   const t5 = tf.add(t3, params.h_bias);
   t3.dispose();
   const h = tf.relu(t5);
   t5.dispose();
 
   // line 15: logits = dense(h, 10)
-  const t8 = tf.matMul(h, params.logits_weight);
+  const t8 = rt.matMul(h, params.logits_weight);
   const logits = tf.add(t8, params.logits_bias);
   t8.dispose();
 
@@ -172,15 +172,15 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 15: logits = dense(h, 10)
   const d_logits_bias = tf.sum(d13, [0]); // ∂ add (logits), line 15
-  const d15 = tf.matMul(d13, params.logits_weight, false, true); // ∂ matmul (logits), line 15
-  const d_logits_weight = tf.matMul(h, d13, true, false); // ∂ matmul (logits), line 15
+  const d15 = rt.matMul(d13, params.logits_weight, false, true); // ∂ matmul (logits), line 15
+  const d_logits_weight = rt.matMul(h, d13, true, false); // ∂ matmul (logits), line 15
   d13.dispose();
 
   // ∂ line 14: h      = dense(pixels, 64, activation: relu)
   const d17 = rt.reluGrad(d15, h); // ∂ relu (h), line 14
   tf.dispose([d15, h]);
   const d_h_bias = tf.sum(d17, [0]); // ∂ add (h), line 14
-  const d_h_weight = tf.matMul(batch.pixels, d17, true, false); // ∂ matmul (h), line 14
+  const d_h_weight = rt.matMul(batch.pixels, d17, true, false); // ∂ matmul (h), line 14
   d17.dispose();
   return { h_weight: d_h_weight, h_bias: d_h_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }

@@ -202,7 +202,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   x.dispose();
 
   // line 21: logits = dense(xd, 10)
-  const t18 = tf.matMul(xd, params.logits_weight);
+  const t18 = rt.matMul(xd, params.logits_weight);
   const logits = tf.add(t18, params.logits_bias);
   t18.dispose();
 
@@ -228,8 +228,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 21: logits = dense(xd, 10)
   const d_logits_bias = tf.sum(d23, [0]); // ∂ add (logits), line 21
-  const d25 = tf.matMul(d23, params.logits_weight, false, true); // ∂ matmul (logits), line 21
-  const d_logits_weight = tf.matMul(xd, d23, true, false); // ∂ matmul (logits), line 21
+  const d25 = rt.matMul(d23, params.logits_weight, false, true); // ∂ matmul (logits), line 21
+  const d_logits_weight = rt.matMul(xd, d23, true, false); // ∂ matmul (logits), line 21
   tf.dispose([d23, xd]);
 
   // ∂ line 20: xd     = dropout(x, rate: 0.3)

@@ -172,7 +172,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   const x = tf.reshape(batch.image, [-1, 784]);
 
   // line 15: h      = dense(x, 256, activation: relu)
-  const t4 = tf.matMul(x, params.h_weight);
+  const t4 = rt.matMul(x, params.h_weight);
   const t6 = tf.add(t4, params.h_bias);
   t4.dispose();
   const h = tf.relu(t6);
@@ -183,7 +183,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   const hd = tf.mul(h, t8);
 
   // line 17: logits = dense(hd, 5)
-  const t11 = tf.matMul(hd, params.logits_weight);
+  const t11 = rt.matMul(hd, params.logits_weight);
   const logits = tf.add(t11, params.logits_bias);
   t11.dispose();
 
@@ -219,8 +219,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 17: logits = dense(hd, 5)
   const d_logits_bias = tf.sum(d25, [0]); // ∂ add (logits), line 17
-  const d27 = tf.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
-  const d28 = tf.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
+  const d27 = rt.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
+  const d28 = rt.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d25, hd]);
   const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d28]);
@@ -233,7 +233,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const d31 = rt.reluGrad(d30, h); // ∂ relu (h), line 15
   tf.dispose([d30, h]);
   const d_h_bias = tf.sum(d31, [0]); // ∂ add (h), line 15
-  const d33 = tf.matMul(x, d31, true, false); // ∂ matmul (h), line 15
+  const d33 = rt.matMul(x, d31, true, false); // ∂ matmul (h), line 15
   tf.dispose([d31, x]);
   const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses
   tf.dispose([d24, d33]);

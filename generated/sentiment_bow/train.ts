@@ -159,7 +159,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   t8.dispose();
 
   // line 22: logit  = dense(pooled, 1)
-  const t12 = tf.matMul(pooled, params.logit_weight);
+  const t12 = rt.matMul(pooled, params.logit_weight);
   const logit = tf.add(t12, params.logit_bias);
   t12.dispose();
 
@@ -191,8 +191,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 22: logit  = dense(pooled, 1)
   const d_logit_bias = tf.sum(d21, [0]); // ∂ add (logit), line 22
-  const d23 = tf.matMul(d21, params.logit_weight, false, true); // ∂ matmul (logit), line 22
-  const d_logit_weight = tf.matMul(pooled, d21, true, false); // ∂ matmul (logit), line 22
+  const d23 = rt.matMul(d21, params.logit_weight, false, true); // ∂ matmul (logit), line 22
+  const d_logit_weight = rt.matMul(pooled, d21, true, false); // ∂ matmul (logit), line 22
   tf.dispose([d21, pooled]);
 
   // ∂ line 21: pooled = mean_pool(e)

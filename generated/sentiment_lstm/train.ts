@@ -182,7 +182,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   t11.dispose();
 
   // line 19: logit = dense(h, 1)
-  const t14 = tf.matMul(h, params.logit_weight);
+  const t14 = rt.matMul(h, params.logit_weight);
   const logit = tf.add(t14, params.logit_bias);
   t14.dispose();
 
@@ -214,8 +214,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
 
   // ∂ line 19: logit = dense(h, 1)
   const d_logit_bias = tf.sum(d23, [0]); // ∂ add (logit), line 19
-  const d25 = tf.matMul(d23, params.logit_weight, false, true); // ∂ matmul (logit), line 19
-  const d_logit_weight = tf.matMul(h, d23, true, false); // ∂ matmul (logit), line 19
+  const d25 = rt.matMul(d23, params.logit_weight, false, true); // ∂ matmul (logit), line 19
+  const d_logit_weight = rt.matMul(h, d23, true, false); // ∂ matmul (logit), line 19
   tf.dispose([d23, h]);
 
   // ∂ line 18: h     = lstm(e, 32)

@@ -36,6 +36,7 @@ export const matmul: OpDef = {
   lower([a, b], node) {
     const ta = boolAttr(node.attrs, 'transposeA');
     const tb = boolAttr(node.attrs, 'transposeB');
-    return ta || tb ? call('tf.matMul', a!, b!, String(ta), String(tb)) : call('tf.matMul', a!, b!);
+    // rt.matMul: tf.matMul, but without wasm's slow path for transpose flags.
+    return ta || tb ? call('rt.matMul', a!, b!, String(ta), String(tb)) : call('rt.matMul', a!, b!);
   },
 };

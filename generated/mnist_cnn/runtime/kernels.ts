@@ -11,11 +11,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng.js';
 import * as native from './kernels-native.js';
-import { hasFlaw, hasKernel, withTemps } from './kernels-support.js';
+import { hasFlaw, hasKernel, matMulFastPath, withTemps } from './kernels-support.js';
 
 export * from './kernels-spatial.js';
 export * from './kernels-recurrent.js';
 export * from './kernels-fused.js';
+
+/** op(a) @ op(b) for rank-2 a and b, without a backend's slow transposed path (matMulFastPath). */
+export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
+  return matMulFastPath(a, b, transposeA, transposeB);
+}
 
 /** dy * [y > 0], from relu's output y ≥ 0: sign(y) is exactly the 0/1 mask (and cheaper than tf.step). */
 export function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
