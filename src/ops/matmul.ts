@@ -36,7 +36,7 @@ export const matmul: OpDef = {
   lower([a, b], node) {
     const ta = boolAttr(node.attrs, 'transposeA');
     const tb = boolAttr(node.attrs, 'transposeB');
-    // rt.matMul: tf.matMul everywhere but tfjs-node, where it runs the faster MatMul kernel.
+    // rt.matMul: tf.matMul, but the MatMul kernel on tfjs-node and no transpose flag on wasm (both slow paths).
     return ta || tb ? call('rt.matMul', a!, b!, String(ta), String(tb)) : call('rt.matMul', a!, b!);
   },
 };

@@ -13,6 +13,7 @@ import type { Dim, DType, ValueId } from '../../src/ir/types.js';
 import { Rng } from '../../src/runtime/rng.js';
 import { FORWARD, reverseSweep } from './harness.js';
 import { nativeBackend } from '../../src/runtime/kernels-native.js';
+import * as rt from '../../src/runtime/kernels.js';
 
 interface Case {
   name: string;
@@ -26,6 +27,9 @@ const labels = (n: number) => ({ shape: ['batch'] as Dim[], dtype: 'i32' as cons
 const cases: Case[] = [
   { name: 'dense + softmax cross-entropy', inputs: [{ shape: ['batch', 6] }, { shape: [6, 4] }, { shape: [4] }, labels(4)],
     build: (g, [x, w, b, y]) => op(g, 'mean', [op(g, 'softmax_cross_entropy', [op(g, 'add', [op(g, 'matmul', [x!, w!]), b!]), y!])]) },
+  { name: 'matmuls with transpose flags', inputs: [{ shape: [4, 'batch'] }, { shape: [5, 4] }, { shape: ['batch', 5] }],
+    // The forwards and their VJPs use all four flag combinations (wasm transposes explicitly).
+    build: (g, [a, b, c]) => op(g, 'matmul', [op(g, 'matmul', [a!, b!], { transposeA: true, transposeB: true }), c!], { transposeA: true }) },
   { name: 'activations', inputs: [{ shape: ['batch', 5] }],
     build: (g, [x]) => op(g, 'sum', [op(g, 'add', [op(g, 'add', [op(g, 'relu', [x!]), op(g, 'sigmoid', [x!])]), op(g, 'mul', [op(g, 'tanh', [x!]), op(g, 'abs', [x!])])])], { axes: [1] }) },
   { name: 'arithmetic', inputs: [{ shape: ['batch', 3], positive: true }, { shape: [3], positive: true }],
@@ -117,6 +121,21 @@ for (const backend of ['wasm', 'tensorflow']) {
     }
   });
 }
+
+describe('rt.matMul on wasm', () => {
+  afterAll(async () => void (await tf.setBackend('cpu')));
+  it('transposes flagged operands itself (wasm runs XNNPACK only without flags); cpu keeps the flags', async () => {
+    const kernels = async (backend: string) => {
+      await tf.setBackend(backend);
+      const [a, b] = [tf.ones([3, 2]), tf.ones([4, 3])];
+      const info = await tf.profile(() => rt.matMul(a, b, true, true));
+      tf.dispose([a, b, info.result as tf.Tensor]);
+      return info.kernels.map((k) => k.name);
+    };
+    expect(await kernels('wasm')).toEqual(['Transpose', 'Transpose', 'BatchMatMul']);
+    expect(await kernels('cpu')).toEqual(['BatchMatMul']);
+  });
+});
 
 describe.skipIf(!hasNative)('raw TensorFlow kernels on tfjs-node', () => {
   afterAll(async () => void (await tf.setBackend('cpu')));

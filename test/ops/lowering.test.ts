@@ -25,8 +25,8 @@ function lowered(op: OpKind, shapes: (string | number)[][], attrs: Attrs, names:
 
 describe('lowered expressions read like hand-written tfjs', () => {
   const cases: [OpKind, (string | number)[][], Attrs, string[], string, ('f32' | 'i32')[]?][] = [
-    ['matmul', [['batch', 784], [784, 128]], {}, ['x', 'w'], 'tf.matMul(x, w)'],
-    ['matmul', [['batch', 10], [784, 10]], { transposeB: true }, ['dy', 'w'], 'tf.matMul(dy, w, false, true)'],
+    ['matmul', [['batch', 784], [784, 128]], {}, ['x', 'w'], 'rt.matMul(x, w)'],
+    ['matmul', [['batch', 10], [784, 10]], { transposeB: true }, ['dy', 'w'], 'rt.matMul(dy, w, false, true)'],
     ['reshape', [['batch', 28, 28]], { shape: ['batch', 784] }, ['image'], 'tf.reshape(image, [-1, 784])'],
     ['sum', [['batch', 10]], { axes: [1], keepDims: true }, ['x'], 'tf.sum(x, [1], true)'],
     ['sum', [['batch', 10]], {}, ['x'], 'tf.sum(x)'],

@@ -4,7 +4,7 @@
 // 'same' windows by their full size on cpu and wasm. Flaws are probed once
 // per backend, so TensorFlow's own kernels run wherever they are right.
 import * as tf from '@tensorflow/tfjs-core';
-import { hasFlaw, hasKernel, samePadding, withTemps } from './kernels-support.js';
+import { hasFlaw, hasKernel, matMulFastPath, samePadding, withTemps } from './kernels-support.js';
 
 type Pad = 'same' | 'valid';
 
@@ -66,7 +66,7 @@ export function conv2dBackpropFilterBySlices(x: tf.Tensor, dy: tf.Tensor, filter
       for (let j = 0; j < kw; j++) {
         const end = [batch!, i + (oh! - 1) * sh + 1, j + (ow! - 1) * sw + 1, cin];
         const patch = t(tf.stridedSlice(xp, [0, i, j, 0], end, [1, sh, sw, 1]));
-        taps.push(t(tf.matMul(t(tf.reshape(patch, [-1, cin])), dy2, true, false)));
+        taps.push(t(matMulFastPath(t(tf.reshape(patch, [-1, cin])), dy2, true, false)));
       }
     }
     return tf.reshape(t(tf.stack(taps)), filterShape);

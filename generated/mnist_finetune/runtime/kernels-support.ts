@@ -1,5 +1,6 @@
 // Plumbing shared by the runtime kernels (not part of the `rt` namespace):
-// temporaries, kernel lookup and the per-backend probes for flawed kernels.
+// temporaries, kernel lookup, the per-backend probes for flawed kernels and a
+// matrix product that avoids a backend's slow path.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Computes f over temporaries, then disposes them (the result is kept). */
@@ -29,6 +30,23 @@ export function hasFlaw(name: string, probe: () => boolean): boolean {
     flaws.set(key, flawed);
   }
   return flawed;
+}
+
+/**
+ * op(a) @ op(b) for rank-2 a and b, on the backend's fast path. wasm's
+ * BatchMatMul runs XNNPACK only without transpose flags; with either flag it
+ * takes a scalar strided loop (10× slower for the 784×64×128 weight gradient
+ * of a dense layer, measured), so there the flagged operands are transposed
+ * first: a copy, the same product. Elsewhere the flags are at least as fast.
+ */
+export function matMulFastPath(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  if (!(transposeA || transposeB) || !transposeFlagsSlow()) return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
+  return withTemps((t) => tf.matMul(transposeA ? t(tf.transpose(a)) : a, transposeB ? t(tf.transpose(b)) : b));
+}
+
+/** Whether the active backend's matmul is slow with transpose flags (see matMulFastPath). */
+function transposeFlagsSlow(): boolean {
+  return tf.getBackend() === 'wasm';
 }
 
 /** TensorFlow's split of 'same' padding along one axis: [before, after]. */

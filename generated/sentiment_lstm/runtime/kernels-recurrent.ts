@@ -6,6 +6,7 @@
 // [i, f, g, o, c, h], each `units` wide, after the padding mask is applied
 // to c and h (a padded step carries the previous state through).
 import * as tf from '@tensorflow/tfjs-core';
+import { matMulFastPath } from './kernels-support.js';
 
 /** Column block k (of width u) of a [rows, n·u] matrix. */
 function block(m: tf.Tensor2D, k: number, u: number): tf.Tensor2D {
@@ -91,7 +92,7 @@ export function lstmBackward(recurrent: tf.Tensor, mask: tf.Tensor, tape: tf.Ten
       ) as tf.Tensor2D;
       dzs[t] = dz;
       dc = tf.add(tf.mul(dcNew, f), tf.mul(keep, dc)) as tf.Tensor2D;
-      dh = tf.add(tf.matMul(dz, recurrent as tf.Tensor2D, false, true), tf.mul(keep, dh)) as tf.Tensor2D;
+      dh = tf.add(matMulFastPath(dz, recurrent, false, true), tf.mul(keep, dh)) as tf.Tensor2D;
     }
     return tf.stack(dzs, 1);
   });
@@ -102,7 +103,7 @@ export function seqContract(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const m = a.shape[2]!;
     const n = b.shape[2]!;
-    return tf.matMul(tf.reshape(a, [-1, m]), tf.reshape(b, [-1, n]), true, false);
+    return matMulFastPath(tf.reshape(a, [-1, m]), tf.reshape(b, [-1, n]), true, false);
   });
 }
 
@@ -110,6 +111,6 @@ export function seqContract(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
 export function seqMatmulT(a: tf.Tensor, w: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [b, steps, n] = a.shape as [number, number, number];
-    return tf.reshape(tf.matMul(tf.reshape(a, [b * steps, n]), w as tf.Tensor2D, false, true), [b, steps, w.shape[0]!]);
+    return tf.reshape(matMulFastPath(tf.reshape(a, [b * steps, n]), w, false, true), [b, steps, w.shape[0]!]);
   });
 }

@@ -11,17 +11,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng.js';
 import * as native from './kernels-native.js';
-import { hasFlaw, hasKernel, withTemps } from './kernels-support.js';
+import { hasFlaw, hasKernel, matMulFastPath, withTemps } from './kernels-support.js';
 
 export * from './kernels-spatial.js';
 export * from './kernels-recurrent.js';
 export * from './kernels-fused.js';
 
-/** op(a) @ op(b) for rank-2 a and b; on tfjs-node the MatMul kernel, not tf.matMul's BatchMatMulV2. */
+/**
+ * op(a) @ op(b) for rank-2 a and b, avoiding each backend's slow path: on
+ * tfjs-node the MatMul kernel (tf.matMul runs BatchMatMulV2, 3–4× slower here),
+ * on wasm no transpose flag (matMulFastPath).
+ */
 export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
   const nb = native.nativeBackend();
   if (nb) return native.matMul(nb, a, b, transposeA, transposeB);
-  return tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB);
+  return matMulFastPath(a, b, transposeA, transposeB);
 }
 
 /** dy * [y > 0], from relu's output y ≥ 0: sign(y) is exactly the 0/1 mask (and cheaper than tf.step). */
