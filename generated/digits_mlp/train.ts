@@ -158,7 +158,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
 
   // line 18: loss      = cross_entropy(logits, digit)
   const t11 = rt.softmaxCrossEntropy(logits, batch.digit);
-  const t12 = tf.mean(t11);
+  const t12 = rt.mean(t11);
   t11.dispose();
   return { loss: t12, prediction: logits, h, logits };
 }
@@ -177,7 +177,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const d13 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 18
 
   // ∂ line 15: logits = dense(h, 10)
-  const d_logits_bias = tf.sum(d13, [0]); // ∂ add (logits), line 15
+  const d_logits_bias = rt.sum(d13, [0]); // ∂ add (logits), line 15
   const d15 = rt.matMul(d13, params.logits_weight, false, true); // ∂ matmul (logits), line 15
   const d_logits_weight = rt.matMul(h, d13, true, false); // ∂ matmul (logits), line 15
   d13.dispose();
@@ -185,7 +185,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   // ∂ line 14: h      = dense(pixels, 64, activation: relu)
   const d17 = rt.reluGrad(d15, h); // ∂ relu (h), line 14
   tf.dispose([d15, h]);
-  const d_h_bias = tf.sum(d17, [0]); // ∂ add (h), line 14
+  const d_h_bias = rt.sum(d17, [0]); // ∂ add (h), line 14
   const d_h_weight = rt.matMul(batch.pixels, d17, true, false); // ∂ matmul (h), line 14
   d17.dispose();
   return { h_weight: d_h_weight, h_bias: d_h_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };

@@ -214,7 +214,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
 
   // line 24: loss      = cross_entropy(logits, digit)
   const t21 = rt.softmaxCrossEntropy(logits, batch.digit);
-  const t22 = tf.mean(t21);
+  const t22 = rt.mean(t21);
   t21.dispose();
   return { loss: t22, prediction: logits, c1, p1, c2, p2, t15, xd, logits };
 }
@@ -233,7 +233,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const d23 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 24
 
   // ∂ line 21: logits = dense(xd, 10)
-  const d_logits_bias = tf.sum(d23, [0]); // ∂ add (logits), line 21
+  const d_logits_bias = rt.sum(d23, [0]); // ∂ add (logits), line 21
   const d25 = rt.matMul(d23, params.logits_weight, false, true); // ∂ matmul (logits), line 21
   const d_logits_weight = rt.matMul(xd, d23, true, false); // ∂ matmul (logits), line 21
   tf.dispose([d23, xd]);
@@ -253,7 +253,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   // ∂ line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
   const d30 = rt.reluGrad(d29, c2); // ∂ relu (c2), line 17
   tf.dispose([c2, d29]);
-  const d_c2_bias = tf.sum(d30, [0, 1, 2]); // ∂ add (c2), line 17
+  const d_c2_bias = rt.sum(d30, [0, 1, 2]); // ∂ add (c2), line 17
   const d32 = tf.conv2dTranspose(d30 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [d30.shape[0], 13, 13, 32], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
   const d_c2_weight = rt.conv2dBackpropFilter(p1, d30, [3, 3, 32, 64], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
   d30.dispose();
@@ -265,7 +265,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   // ∂ line 15: c1     = conv2d(image, 32, kernel: 3, activation: relu)
   const d35 = rt.reluGrad(d34, c1); // ∂ relu (c1), line 15
   tf.dispose([c1, d34]);
-  const d_c1_bias = tf.sum(d35, [0, 1, 2]); // ∂ add (c1), line 15
+  const d_c1_bias = rt.sum(d35, [0, 1, 2]); // ∂ add (c1), line 15
   const d_c1_weight = rt.conv2dBackpropFilter(batch.image, d35, [3, 3, 1, 32], [1, 1], 'valid'); // ∂ conv2d (c1), line 15
   d35.dispose();
   return { c1_weight: d_c1_weight, c1_bias: d_c1_bias, c2_weight: d_c2_weight, c2_bias: d_c2_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };

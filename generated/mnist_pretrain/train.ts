@@ -195,7 +195,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
 
   // line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
   const t14 = rt.softmaxCrossEntropy(logits, batch.digit);
-  const t15 = tf.mean(t14);
+  const t15 = rt.mean(t14);
   t14.dispose();
   const t16 = rt.sumOfSquares(params.h_weight);
   const t17 = rt.sumOfSquares(params.logits_weight);
@@ -224,7 +224,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const d25 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 20
 
   // ∂ line 17: logits = dense(hd, 5)
-  const d_logits_bias = tf.sum(d25, [0]); // ∂ add (logits), line 17
+  const d_logits_bias = rt.sum(d25, [0]); // ∂ add (logits), line 17
   const d27 = rt.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
   const d28 = rt.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d25, hd]);
@@ -238,7 +238,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   // ∂ line 15: h      = dense(x, 256, activation: relu)
   const d31 = rt.reluGrad(d30, h); // ∂ relu (h), line 15
   tf.dispose([d30, h]);
-  const d_h_bias = tf.sum(d31, [0]); // ∂ add (h), line 15
+  const d_h_bias = rt.sum(d31, [0]); // ∂ add (h), line 15
   const d33 = rt.matMul(x, d31, true, false); // ∂ matmul (h), line 15
   tf.dispose([d31, x]);
   const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses

@@ -157,9 +157,9 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   const t6 = tf.reshape(t5, [-1, 40, 1]);
   const t7 = tf.mul(e, t6);
   e.dispose();
-  const t8 = tf.sum(t7, [1]);
+  const t8 = rt.sum(t7, [1]);
   t7.dispose();
-  const t9 = tf.sum(t5, [1], true);
+  const t9 = rt.sum(t5, [1], true);
   t5.dispose();
   const pooled = tf.div(t8, t9);
   t8.dispose();
@@ -172,7 +172,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 25: loss      = binary_cross_entropy(logit, positive)
   const t15 = tf.reshape(logit, [-1]);
   const t16 = rt.sigmoidCrossEntropy(t15, batch.positive);
-  const t17 = tf.mean(t16);
+  const t17 = rt.mean(t16);
   return { loss: t17, prediction: logit, t6, t9, pooled, t15, t16 };
 }
 
@@ -196,7 +196,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   d20.dispose();
 
   // ∂ line 22: logit  = dense(pooled, 1)
-  const d_logit_bias = tf.sum(d21, [0]); // ∂ add (logit), line 22
+  const d_logit_bias = rt.sum(d21, [0]); // ∂ add (logit), line 22
   const d23 = rt.matMul(d21, params.logit_weight, false, true); // ∂ matmul (logit), line 22
   const d_logit_weight = rt.matMul(pooled, d21, true, false); // ∂ matmul (logit), line 22
   tf.dispose([d21, pooled]);

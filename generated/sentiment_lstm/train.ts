@@ -195,7 +195,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 22: loss      = binary_cross_entropy(logit, positive)
   const t17 = tf.reshape(logit, [-1]);
   const t18 = rt.sigmoidCrossEntropy(t17, batch.positive);
-  const t19 = tf.mean(t18);
+  const t19 = rt.mean(t18);
   return { loss: t19, prediction: logit, e, t5, t9, t10, h, t17, t18 };
 }
 
@@ -219,7 +219,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   d22.dispose();
 
   // ∂ line 19: logit = dense(h, 1)
-  const d_logit_bias = tf.sum(d23, [0]); // ∂ add (logit), line 19
+  const d_logit_bias = rt.sum(d23, [0]); // ∂ add (logit), line 19
   const d25 = rt.matMul(d23, params.logit_weight, false, true); // ∂ matmul (logit), line 19
   const d_logit_weight = rt.matMul(h, d23, true, false); // ∂ matmul (logit), line 19
   tf.dispose([d23, h]);
@@ -242,7 +242,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   e.dispose();
   const d_h_recurrent = rt.seqContract(d32, d30); // ∂ lstm_seq (h), line 18
   d32.dispose();
-  const d_h_bias = tf.sum(d30, [0, 1]); // ∂ lstm_seq (h), line 18
+  const d_h_bias = rt.sum(d30, [0, 1]); // ∂ lstm_seq (h), line 18
   d30.dispose();
 
   // ∂ line 17: e     = embedding(review, 32)

@@ -115,10 +115,11 @@ export function runGraph(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, w
       }
       const args = node.inputs.map((i) => values.get(i)!);
       const kernel = compileLowering(nodeExpression(node, opts.target), args.length);
-      const before = opts.verify ? tf.memory().numTensors : 0;
+      const before = opts.verify ? tf.memory().numTensors - rt.heldTensors() : 0;
       const result = kernel(tf, rt, opts.training, rng, ...args);
       if (opts.verify) {
-        const created = tf.memory().numTensors - before;
+        // Tensors the runtime keeps for later (cached constants, a loss gradient for the backward pass) are not the node's.
+        const created = tf.memory().numTensors - rt.heldTensors() - before;
         if (created !== 1) throw new Error(`%${node.id} = ${node.op}: lowering left ${created} new tensors, expected exactly 1`);
         verifyType(node, result, symbols);
       }

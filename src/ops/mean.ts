@@ -17,5 +17,5 @@ export const mean: OpDef = {
     const scale = n !== null ? b.constant(1 / n) : b.add('inv_count', [x], { axes });
     return [spreadOver(b, x, node, b.add('mul', [dy, scale]))];
   },
-  lower: ([x], node) => lowerReduce('tf.mean', x!, node),
+  lower: ([x], node) => lowerReduce('rt.mean', x!, node), // rt.mean: tf.mean, or one native kernel on tfjs-node
 };

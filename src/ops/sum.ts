@@ -47,5 +47,5 @@ export const sum: OpDef = {
   arity: 1,
   shape: reduceShape('sum'),
   vjp: (b, node, dy) => [spreadOver(b, node.inputs[0]!, node, dy)],
-  lower: ([x], node) => lowerReduce('tf.sum', x!, node),
+  lower: ([x], node) => lowerReduce('rt.sum', x!, node), // rt.sum: tf.sum, or one native kernel on tfjs-node
 };

@@ -9,15 +9,15 @@ import { oneHot } from './kernels.js';
 
 /**
  * (softmax(logits) − onehot(labels)) / B: the gradient of the batch-mean
- * cross-entropy as one fused kernel (on tfjs-node) and one multiply by 1/B.
- * 1/B is uploaded per call, not cached: a cached scalar would be a tensor that
- * outlives the step, and callers check that a step leaves the count unchanged.
+ * cross-entropy as one multiply by 1/B of the loss kernel's gradient half (on
+ * tfjs-node, where the forward pass's kernel already made it, and 1/B is
+ * uploaded once per batch size), else a few portable kernels.
  */
 export function softmaxCrossEntropyMeanGrad(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
   const nb = native.nativeBackend();
+  if (nb) return withTemps((t) => tf.mul(t(native.softmaxCrossEntropyGradient(nb, logits, labels)), native.constantScalar(nb, 1 / logits.shape[0]!)));
   return withTemps((t) => {
     const inverse = t(tf.scalar(1 / logits.shape[0]!));
-    if (nb) return tf.mul(t(native.sparseSoftmaxCrossEntropy(nb, logits, labels, 1)), inverse);
     const classes = logits.shape[logits.rank - 1]!;
     return tf.mul(t(tf.sub(t(tf.softmax(logits)), t(oneHot(labels, classes)))), inverse);
   });

@@ -147,4 +147,58 @@ describe.skipIf(!hasNative)('raw TensorFlow kernels on tfjs-node', () => {
     await tf.setBackend('cpu');
     expect(nativeBackend()).toBeNull();
   });
+
+  it('reduce as tf.sum and tf.mean do, a bias gradient as one BiasAddGrad, axes uploaded once', async () => {
+    const cases: [number[], number[] | undefined, boolean][] = [
+      [[4, 3], [0], false], // bias gradient: BiasAddGrad
+      [[2, 3, 3, 5], [0, 1, 2], false], // conv bias gradient: BiasAddGrad
+      [[2, 3, 5], [1], true],
+      [[2, 3, 5], [-1], false],
+      [[6], undefined, false],
+      [[2, 3], undefined, true],
+    ];
+    const values = (shape: number[]) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i + 1));
+    const run = (fn: 'sum' | 'mean') => cases.map(([shape, axes, keep]) => {
+      const x = tf.tensor(values(shape), shape);
+      const y = rt[fn](x, axes, keep);
+      const out = { shape: y.shape, data: Array.from(y.dataSync()) };
+      tf.dispose([x, y]);
+      return out;
+    });
+    await tf.setBackend('cpu');
+    const want = { sum: run('sum'), mean: run('mean') };
+    await tf.setBackend('tensorflow');
+    const got = { sum: run('sum'), mean: run('mean') };
+    for (const fn of ['sum', 'mean'] as const) {
+      got[fn].forEach((g, i) => {
+        expect(g.shape, `${fn} case ${i}`).toEqual(want[fn][i]!.shape);
+        g.data.forEach((v, j) => expect(v, `${fn} case ${i}[${j}]`).toBeCloseTo(want[fn][i]!.data[j]!, 5));
+      });
+    }
+    // a second run uploads nothing new: the axes are cached
+    const before = rt.heldTensors();
+    run('sum');
+    expect(rt.heldTensors()).toBe(before);
+    await tf.setBackend('cpu');
+  });
+
+  it('run the loss kernel once per step: the backward pass takes the gradient the forward pass made', async () => {
+    await tf.setBackend('tensorflow');
+    const logits = tf.tensor2d([[1, 2, 0.5], [0.1, -1, 3]]);
+    const labels = tf.tensor1d([2, 0], 'int32');
+    const fresh = rt.softmaxCrossEntropyMeanGrad(logits, labels); // no forward call: its own kernel
+    const loss = rt.softmaxCrossEntropy(logits, labels);
+    expect(rt.heldTensors()).toBeGreaterThan(0);
+    const held = rt.heldTensors();
+    const reused = rt.softmaxCrossEntropyMeanGrad(logits, labels);
+    expect(rt.heldTensors()).toBe(held - 1);
+    Array.from(reused.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(fresh.dataSync()[i]!, 6));
+    // a forward call on other tensors frees the unused gradient it replaces
+    const other = tf.tensor2d([[0, 0, 1], [1, 0, 0]]);
+    const before = tf.memory().numTensors;
+    tf.dispose([rt.softmaxCrossEntropy(other, labels), rt.softmaxCrossEntropy(other, labels)]);
+    expect(tf.memory().numTensors).toBe(before + 1); // one pending gradient, not two
+    tf.dispose([logits, labels, fresh, loss, reused, other]);
+    await tf.setBackend('cpu');
+  });
 });

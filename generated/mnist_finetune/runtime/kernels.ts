@@ -28,6 +28,23 @@ export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transpose
   return matMulFastPath(a, b, transposeA, transposeB);
 }
 
+/** Tensors the runtime holds between calls (cached constants, a pending loss gradient): not leaks. */
+export const heldTensors = native.heldTensors;
+
+/** tf.sum(x, axes, keepDims); on tfjs-node one kernel with no per-call upload of the axes (BiasAddGrad for a bias gradient). */
+export function sum(x: tf.Tensor, axes?: number[], keepDims = false): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb && x.dtype === 'float32') return native.reduce(nb, 'Sum', x, axes, keepDims);
+  return tf.sum(x, axes, keepDims);
+}
+
+/** tf.mean(x, axes, keepDims); on tfjs-node one kernel (tfjs-node's own adds a cast and an axes upload). */
+export function mean(x: tf.Tensor, axes?: number[], keepDims = false): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb && x.dtype === 'float32') return native.reduce(nb, 'Mean', x, axes, keepDims);
+  return tf.mean(x, axes, keepDims);
+}
+
 /** dy * [y > 0], from relu's output y ≥ 0: sign(y) is exactly the 0/1 mask (and cheaper than tf.step). */
 export function reluGrad(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   const nb = native.nativeBackend();
@@ -73,7 +90,7 @@ function oneHotFloatBroken(): boolean {
 /** Per-example cross-entropy of integer labels: logsumexp(logits) - logits[label]. */
 export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
   const nb = native.nativeBackend();
-  if (nb) return native.sparseSoftmaxCrossEntropy(nb, logits, labels, 0);
+  if (nb) return native.softmaxCrossEntropyLoss(nb, logits, labels);
   const classes = logits.shape[logits.rank - 1]!;
   return withTemps((t) => {
     const picked = t(tf.sum(t(tf.mul(logits, t(oneHot(labels, classes)))), -1));
@@ -84,7 +101,7 @@ export function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Te
 /** (softmax(logits) - onehot(labels)) * dy[:, None]. */
 export function softmaxCrossEntropyGrad(logits: tf.Tensor, labels: tf.Tensor, dy: tf.Tensor): tf.Tensor {
   const nb = native.nativeBackend();
-  if (nb) return withTemps((t) => tf.mul(t(native.sparseSoftmaxCrossEntropy(nb, logits, labels, 1)), t(tf.reshape(dy, [-1, 1]))));
+  if (nb) return withTemps((t) => tf.mul(t(native.softmaxCrossEntropyGradient(nb, logits, labels)), t(tf.reshape(dy, [-1, 1]))));
   const classes = logits.shape[logits.rank - 1]!;
   return withTemps((t) => {
     const diff = t(tf.sub(t(tf.softmax(logits)), t(oneHot(labels, classes))));

@@ -43,6 +43,64 @@ export function matMul(nb: NativeBackend, a: tf.Tensor, b: tf.Tensor, transposeA
   return nb.executeSingleOutput('MatMul', lists[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)]!, [a, b]);
 }
 
+/** Tensors the runtime holds on its own between calls: cached constants and a pending loss gradient. */
+const held = new Set<tf.Tensor>();
+
+/** How many tensors the runtime holds (so memory checks can tell them from leaks). */
+export function heldTensors(): number {
+  for (const t of held) if (t.isDisposed) held.delete(t);
+  return held.size;
+}
+
+function hold<T extends tf.Tensor>(t: T): T {
+  held.add(t);
+  return t;
+}
+
+/**
+ * Constant int32 tensors (reduction axes) uploaded once per backend, not per
+ * call as tfjs-node's own reductions do. A handful per model, kept for the run.
+ */
+const constantInts = new WeakMap<object, Map<string, tf.Tensor>>();
+
+function ints(nb: NativeBackend, values: readonly number[]): tf.Tensor {
+  let cache = constantInts.get(nb);
+  if (cache === undefined) constantInts.set(nb, (cache = new Map()));
+  const key = values.join(',');
+  let t = cache.get(key);
+  if (t === undefined || t.isDisposed) cache.set(key, (t = hold(tf.tensor1d(values as number[], 'int32'))));
+  return t;
+}
+
+/**
+ * Sum or Mean of float32 `x` over `axes` (all when undefined): one kernel,
+ * its axes uploaded once (tfjs-node's tf.mean also casts x first). A sum over
+ * every axis but the last (a bias gradient) is one BiasAddGrad.
+ */
+export function reduce(nb: NativeBackend, op: 'Sum' | 'Mean', x: tf.Tensor, axes: readonly number[] | undefined, keepDims: boolean): tf.Tensor {
+  const all = axes === undefined ? [...Array(x.rank).keys()] : axes.map((a) => (a < 0 ? a + x.rank : a));
+  if (op === 'Sum' && !keepDims && x.rank >= 2 && all.length === x.rank - 1 && all.every((a, i) => a === i)) {
+    return nb.executeSingleOutput('BiasAddGrad', [float(nb), { name: 'data_format', type: nb.binding.TF_ATTR_STRING, value: 'NHWC' }], [x]);
+  }
+  const attrs: OpAttr[] = [
+    { name: 'keep_dims', type: nb.binding.TF_ATTR_BOOL, value: keepDims },
+    float(nb),
+    { name: 'Tidx', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_INT32 },
+  ];
+  return nb.executeSingleOutput(op, attrs, [x, ints(nb, all)]);
+}
+
+/** A float32 scalar uploaded once per backend and value (e.g. 1/B for a batch size B). */
+const constantScalars = new WeakMap<object, Map<number, tf.Tensor>>();
+
+export function constantScalar(nb: NativeBackend, value: number): tf.Tensor {
+  let cache = constantScalars.get(nb);
+  if (cache === undefined) constantScalars.set(nb, (cache = new Map()));
+  let t = cache.get(value);
+  if (t === undefined || t.isDisposed) cache.set(value, (t = hold(tf.scalar(value))));
+  return t;
+}
+
 /** ReluGrad(dy, features): dy where features > 0; relu's output y is positive exactly where x is. */
 export function reluGrad(nb: NativeBackend, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return nb.executeSingleOutput('ReluGrad', [float(nb)], [dy, y]);
@@ -58,10 +116,46 @@ export function tanhGrad(nb: NativeBackend, dy: tf.Tensor, y: tf.Tensor): tf.Ten
   return nb.executeSingleOutput('TanhGrad', [float(nb)], [y, dy]);
 }
 
-/** [per-example loss, softmax - onehot] in one kernel; the caller keeps `which` and the other is disposed. */
-export function sparseSoftmaxCrossEntropy(nb: NativeBackend, logits: tf.Tensor, labels: tf.Tensor, which: 0 | 1): tf.Tensor {
+/** [per-example loss, softmax - onehot] in one kernel. */
+function sparseSoftmaxCrossEntropyBoth(nb: NativeBackend, logits: tf.Tensor, labels: tf.Tensor): [tf.Tensor, tf.Tensor] {
   const labelsType: OpAttr = { name: 'Tlabels', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_INT32 };
   const outs = nb.executeMultipleOutputs('SparseSoftmaxCrossEntropyWithLogits', [float(nb), labelsType], [logits, labels], 2);
-  outs[1 - which]!.dispose();
-  return outs[which]!;
+  return [outs[0]!, outs[1]!];
+}
+
+/**
+ * The gradient half of the last loss kernel run, kept for the backward pass of
+ * the same step: the kernel yields loss and gradient together, so a training
+ * step runs it once, not once forward and once backward. Keyed by the very
+ * logits and labels tensors; replaced (and freed) by the next forward call.
+ */
+let pendingGradient: { logits: tf.Tensor; labels: tf.Tensor; gradient: tf.Tensor } | null = null;
+
+function dropPendingGradient(): void {
+  if (pendingGradient !== null) {
+    held.delete(pendingGradient.gradient);
+    if (!pendingGradient.gradient.isDisposed) pendingGradient.gradient.dispose();
+  }
+  pendingGradient = null;
+}
+
+/** Per-example softmax cross-entropy; keeps the gradient half for `softmaxCrossEntropyGradient`. */
+export function softmaxCrossEntropyLoss(nb: NativeBackend, logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  dropPendingGradient();
+  const [loss, gradient] = sparseSoftmaxCrossEntropyBoth(nb, logits, labels);
+  pendingGradient = { logits, labels, gradient: hold(gradient) };
+  return loss;
+}
+
+/** softmax(logits) − onehot(labels): the one kept by the forward call on the same tensors, else a fresh kernel. */
+export function softmaxCrossEntropyGradient(nb: NativeBackend, logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const p = pendingGradient;
+  if (p !== null && p.logits === logits && p.labels === labels && !logits.isDisposed && !p.gradient.isDisposed) {
+    pendingGradient = null;
+    held.delete(p.gradient);
+    return p.gradient;
+  }
+  const [loss, gradient] = sparseSoftmaxCrossEntropyBoth(nb, logits, labels);
+  loss.dispose();
+  return gradient;
 }
