@@ -1,6 +1,5 @@
 // Collects the program's statements as ts-morph structures, so the file is
-// printed once from all of them (adding to a live SourceFile one node at a
-// time re-prints it at every step and is quadratic in the program's size).
+// printed once from all of them (print.ts).
 import {
   StructureKind,
   type FunctionDeclarationStructure,
@@ -9,15 +8,24 @@ import {
   type StatementStructures,
   type TypeAliasDeclarationStructure,
   type VariableStatementStructure,
-  type WriterFunction,
 } from 'ts-morph';
 
-export type ProgramStatement = string | WriterFunction | StatementStructures;
+/** What a section writes free-form lines with (banners, imports); ts-morph's code writer has the same methods. */
+export interface LineWriter {
+  writeLine(text: string): void;
+  blankLine(): void;
+  /** A blank line unless the last line is one already. */
+  blankLineIfLastNot(): void;
+}
+
+export type LineWriterFunction = (w: LineWriter) => void;
+
+export type ProgramStatement = string | LineWriterFunction | StatementStructures;
 
 export class ProgramBuilder {
   readonly statements: ProgramStatement[] = [];
 
-  addStatements(s: string | WriterFunction): void {
+  addStatements(s: string | LineWriterFunction): void {
     this.statements.push(s);
   }
 
