@@ -10,16 +10,15 @@
 // the TypeScript formatter would change nothing). It prints only the structure
 // fields the emitter uses and refuses any other, so a new field cannot be
 // dropped silently.
-import {
-  StructureKind,
-  type FunctionDeclarationStructure,
-  type InterfaceDeclarationStructure,
-  type JSDocStructure,
-  type OptionalKind,
-  type TypeAliasDeclarationStructure,
-  type VariableStatementStructure,
+import type {
+  FunctionDeclarationStructure,
+  InterfaceDeclarationStructure,
+  JSDocStructure,
+  OptionalKind,
+  TypeAliasDeclarationStructure,
+  VariableStatementStructure,
 } from 'ts-morph';
-import type { LineWriter, ProgramStatement } from './program.js';
+import { KIND, type LineWriter, type ProgramStatement } from './program.js';
 
 const INDENT = '  ';
 
@@ -65,22 +64,22 @@ class Lines implements LineWriter {
       return;
     }
     switch (s.kind) {
-      case StructureKind.Function:
+      case KIND.Function:
         if (!atStart) this.blankLineIfLastNot();
         this.func(s, indent);
         return;
-      case StructureKind.Interface:
+      case KIND.Interface:
         if (!atStart) this.blankLineIfLastNot();
         this.interface(s, indent);
         return;
-      case StructureKind.TypeAlias:
+      case KIND.TypeAlias:
         this.typeAlias(s, indent);
         return;
-      case StructureKind.VariableStatement:
+      case KIND.VariableStatement:
         this.variable(s, indent);
         return;
       default:
-        throw new Error(`internal: the printer does not print ${StructureKind[s.kind]} structures`);
+        throw new Error(`internal: the printer does not print structures of kind ${s.kind}`);
     }
   }
 

@@ -50,9 +50,10 @@ export function rebuild(g: TrainingGraph, decide: NodeRewrite): TrainingGraph {
   const out = new GraphWriter();
   // Old id → new id (ids are dense, so an array); -1: dropped or not reached yet.
   const map: ValueId[] = new Array<ValueId>(nodes.length).fill(-1);
-  const rename = (old: ValueId, what: string): ValueId => {
+  // `what` and `name` make the message only on failure: tables are renamed in every pass.
+  const rename = (old: ValueId, what: string, name?: string): ValueId => {
     const id = map[old] ?? -1;
-    if (id < 0) throw new Error(`internal: ${what} refers to %${old}, which a pass removed`);
+    if (id < 0) throw new Error(`internal: ${name === undefined ? what : `${what} ${name}`} refers to %${old}, which a pass removed`);
     return id;
   };
 
@@ -70,14 +71,15 @@ export function rebuild(g: TrainingGraph, decide: NodeRewrite): TrainingGraph {
     map[n.id] = d === undefined ? out.copy(renamed, renamed.inputs) : d;
   }
 
-  const grads = renamedTable(g.grads, (name, id) => rename(id, `grad ${name}`));
-  const outputs = renamedTable(g.outputs, (name, id) => rename(id, `output ${name}`));
-  const updates = g.updates === undefined ? undefined : renamedTable(g.updates, (name, id) => rename(id, `update of ${name}`));
-  const inputs = g.inputs.map((i) => ({ ...i, id: rename(i.id, `input ${i.name}`) }));
-  const params = g.params.map((p) => ({ ...p, id: rename(p.id, `param ${p.name}`) }));
-  const loss = rename(g.loss, 'the loss');
   const newNodes = out.nodes;
-  if (newNodes.length === nodes.length && newNodes.every((n, i) => n === nodes[i])) return g; // every id kept: nothing changed
+  // Every node kept as it was (so every id too): nothing changed.
+  if (newNodes.length === nodes.length && newNodes.every((n, i) => n === nodes[i])) return g;
+  const grads = renamedTable(g.grads, (name, id) => rename(id, 'grad', name));
+  const outputs = renamedTable(g.outputs, (name, id) => rename(id, 'output', name));
+  const updates = g.updates === undefined ? undefined : renamedTable(g.updates, (name, id) => rename(id, 'update of', name));
+  const inputs = g.inputs.map((i) => ({ ...i, id: rename(i.id, 'input', i.name) }));
+  const params = g.params.map((p) => ({ ...p, id: rename(p.id, 'param', p.name) }));
+  const loss = rename(g.loss, 'the loss');
   return { graph: { nodes: newNodes.slice() }, inputs, params, loss, outputs, ...(updates === undefined ? {} : { updates }), grads };
 }
 

@@ -2,13 +2,14 @@
 // structures into a SourceFile, format it with TypeScript's formatter, tidy
 // blank lines): ts-morph stays the reference for layout, checked here instead
 // of paid on every compile.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { IndentationText, Project, QuoteKind, StructureKind, VariableDeclarationKind, type FormatCodeSettings } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { emitOptions } from '../../src/cli/emit-files.js';
 import { buildProgram } from '../../src/emit/index.js';
 import { printProgram, tidyBlankLines } from '../../src/emit/print.js';
-import { ProgramBuilder, type ProgramStatement } from '../../src/emit/program.js';
+import { KIND, ProgramBuilder, type ProgramStatement } from '../../src/emit/program.js';
 import { compileSpecAt, specFiles } from '../../src/golden.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -112,6 +113,23 @@ describe('printProgram', () => {
     expect(() => printProgram(exported)).toThrow(/does not print the isExported of a function/);
     const optional: ProgramStatement[] = [{ kind: StructureKind.Interface, name: 'I', properties: [{ name: 'p', type: 'number', hasQuestionToken: true }] }];
     expect(() => printProgram(optional)).toThrow(/does not print the hasQuestionToken of a property/);
+  });
+
+  it('uses ts-morph’s structure kinds without loading ts-morph (and TypeScript) when compiling', () => {
+    expect(KIND).toEqual({
+      Function: StructureKind.Function,
+      Interface: StructureKind.Interface,
+      TypeAlias: StructureKind.TypeAlias,
+      VariableStatement: StructureKind.VariableStatement,
+    });
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "await import('./src/cli/emit-files.ts');",
+      "const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => /[\\/](ts-morph|typescript)[\\/]/.test(k));",
+      'console.log(JSON.stringify(loaded));',
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([]);
   });
 
   for (const spec of specFiles(root)) {
