@@ -85,7 +85,8 @@ class Lines implements LineWriter {
 
   /** Statement text: every line indented, blank lines left empty. */
   private text(s: string, indent: string): void {
-    for (const line of s.split('\n')) this.lines.push(line === '' ? '' : indent + line);
+    if (!s.includes('\n')) this.lines.push(s === '' ? '' : indent + s);
+    else for (const line of s.split('\n')) this.lines.push(line === '' ? '' : indent + line);
   }
 
   private lastNonBlankEndsWithBrace(from: number): boolean {
