@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSink } from './diagnostics/diagnostic.js';
 import { renderDiagnostics } from './diagnostics/render.js';
-import { compileSource, type SourceFile } from './pipeline.js';
+import { compileSource, type Compiled, type SourceFile } from './pipeline.js';
 import { emitFiles } from './cli/emit-files.js';
 
 export interface GoldenCase {
@@ -22,6 +22,12 @@ export function specFiles(root: string): string[] {
 
 /** Compiles one spec (paths relative to `root`); throws with rendered diagnostics if it does not compile. */
 export function compileGolden(root: string, spec: string): GoldenCase {
+  const { compiled, src } = compileSpecAt(root, spec);
+  return { spec, outDir: `generated/${compiled.model.name}`, files: emitFiles(compiled, src.file, src.text) };
+}
+
+/** The compiled spec and its source, as `nnc compile` sees them (before emission). */
+export function compileSpecAt(root: string, spec: string): { compiled: Compiled; src: SourceFile } {
   const read = (path: string): SourceFile => ({ file: path, text: readFileSync(join(root, path), 'utf8') });
   const src = read(spec);
   const texts = new Map([[src.file, src.text]]);
@@ -39,5 +45,5 @@ export function compileGolden(root: string, spec: string): GoldenCase {
     },
   });
   if (compiled === null) throw new Error(`${spec} does not compile:\n${renderDiagnostics(sink.items, texts)}`);
-  return { spec, outDir: `generated/${compiled.model.name}`, files: emitFiles(compiled, src.file, src.text) };
+  return { compiled, src };
 }

@@ -1,5 +1,5 @@
 // Thin helpers over ts-morph so section emitters read as what they emit.
-import { VariableDeclarationKind, type OptionalKind, type ParameterDeclarationStructure } from 'ts-morph';
+import type { OptionalKind, ParameterDeclarationStructure, VariableDeclarationKind } from 'ts-morph';
 import type { ProgramBuilder } from './program.js';
 
 /** A section banner: a blank line, `// ─── Title ───`, and optional explanatory comment lines. */
@@ -16,7 +16,7 @@ export function section(out: ProgramBuilder, title: string, notes: readonly stri
 /** `const name: type = initializer;` with a doc comment. */
 export function constant(out: ProgramBuilder, name: string, initializer: string, doc: string, type?: string): void {
   out.addVariableStatement({
-    declarationKind: VariableDeclarationKind.Const,
+    declarationKind: 'const' as VariableDeclarationKind.Const, // the enum's value, without loading ts-morph (see KIND in program.ts)
     declarations: [type === undefined ? { name, initializer } : { name, type, initializer }],
     docs: [doc],
   });

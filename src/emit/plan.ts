@@ -91,6 +91,10 @@ export function planStep(tg: TrainingGraph): StepPlan {
   const constants: HoistedConstant[] = [];
   const constantByExpr = new Map<string, string>();
 
+  // The gradient each backward value is (the first parameter's, when shared), for naming.
+  const gradOf = new Map<ValueId, string>();
+  for (const [param, g] of Object.entries(tg.grads)) if (!gradOf.has(g)) gradOf.set(g, param);
+
   const needed = neededNodes(tg, prediction);
   const statements = new Map<ValueId, PlannedStatement>();
   for (const node of nodes) {
@@ -124,7 +128,7 @@ export function planStep(tg: TrainingGraph): StepPlan {
       root.set(node.id, root.get(aliased) ?? aliased);
       continue;
     }
-    const name = names.claim(valueName(node, bindingOf, tg), node.id);
+    const name = names.claim(valueName(node, bindingOf, gradOf), node.id);
     ref.set(node.id, name);
     root.set(node.id, node.id);
     statements.set(node.id, { node, name, expr, disposeAfter: [] });
@@ -137,15 +141,14 @@ export function planStep(tg: TrainingGraph): StepPlan {
   const callerOwned = new Set([rootOf(tg.loss), rootOf(prediction), ...updateIds.map(([, id]) => rootOf(id))]);
 
   // Forward values read by backward are handed over, not disposed in forward.
-  const savedIds: ValueId[] = [];
+  const saved = new Set<ValueId>();
   for (const s of backward) {
     for (const i of s.node.inputs) {
       const r = rootOf(i);
-      const st = statements.get(r);
-      if (st && st.node.origin.phase === 'forward' && !savedIds.includes(r)) savedIds.push(r);
+      if (statements.get(r)?.node.origin.phase === 'forward') saved.add(r);
     }
   }
-  savedIds.sort((a, b) => a - b);
+  const savedIds = [...saved].sort((a, b) => a - b);
   const gradRoots = new Set(Object.values(tg.grads).map(rootOf));
 
   planDisposal(forward, statements, rootOf, new Set([...callerOwned, ...savedIds]));
@@ -200,12 +203,12 @@ function neededNodes(tg: TrainingGraph, prediction: ValueId): Set<ValueId> {
 }
 
 /** Forward values: their binding name where they have one, else `t<id>`; backward values: `d<id>` or a label. */
-function valueName(node: Node, bindingOf: Map<ValueId, string>, tg: TrainingGraph): string {
+function valueName(node: Node, bindingOf: Map<ValueId, string>, gradOf: Map<ValueId, string>): string {
   const binding = bindingOf.get(node.id);
   if (binding !== undefined && node.origin.phase === 'forward') return binding;
   if (node.origin.phase === 'forward') return `t${node.id}`;
-  for (const [param, g] of Object.entries(tg.grads)) if (g === node.id) return `d_${param}`;
-  return `d${node.id}`;
+  const param = gradOf.get(node.id);
+  return param === undefined ? `d${node.id}` : `d_${param}`;
 }
 
 /**

@@ -2,9 +2,9 @@
 // attributes as an earlier one is replaced by it. Leaves (inputs, params) are
 // distinct values by definition, and stochastic nodes (dropout masks) draw
 // fresh randomness each, so neither is ever merged.
-import type { Node, TrainingGraph } from '../ir/types.js';
+import type { AttrValue, Attrs, Node, TrainingGraph } from '../ir/types.js';
 import type { OpKind } from '../ops/kinds.js';
-import { formatAttrs } from '../ir/print.js';
+import { formatAttrValue } from '../ir/print.js';
 import { rebuild } from './rebuild.js';
 
 const NEVER_MERGED: ReadonlySet<OpKind> = new Set<OpKind>(['input', 'param', 'dropout_mask']);
@@ -16,8 +16,18 @@ const FALSE_BY_DEFAULT = ['transposeA', 'transposeB', 'keepDims'];
 
 function key(n: Node): string {
   const inputs = COMMUTATIVE.has(n.op) ? n.inputs.slice().sort((a, b) => a - b) : n.inputs;
-  const attrs = Object.fromEntries(Object.entries(n.attrs).filter(([k, v]) => !(v === false && FALSE_BY_DEFAULT.includes(k))));
-  return `${n.op}(${inputs.join(',')})${formatAttrs(attrs)}`;
+  return `${n.op}(${inputs.join(',')})${attrsKey(n.attrs)}`;
+}
+
+/** The attributes, keys sorted, without false flags that mean the same as absent ones. */
+function attrsKey(attrs: Attrs): string {
+  let text = '';
+  for (const k of Object.keys(attrs).sort()) {
+    const v = attrs[k] as AttrValue;
+    if (v === false && FALSE_BY_DEFAULT.includes(k)) continue;
+    text += ` ${k}: ${formatAttrValue(v)}`;
+  }
+  return text;
 }
 
 export function eliminateCommonSubexpressions(g: TrainingGraph): TrainingGraph {

@@ -53,32 +53,58 @@ function dropExplicitBroadcast(n: Node, out: GraphWriter): Decision {
   return undefined;
 }
 
+/**
+ * The node being simplified with its rebuilt graph: what the rules ask about
+ * its inputs. (Methods, not per-node closures: this runs for every node of
+ * every round.)
+ */
+class Site {
+  constructor(
+    readonly n: Node,
+    readonly out: GraphWriter,
+    readonly uses: UseCounts,
+  ) {}
+
+  input(k: number): Node {
+    return this.out.node(this.n.inputs[k]!);
+  }
+
+  /** Input k, when n is its only reader (so rewriting it leaves no duplicate work). */
+  solely(k: number): Node | null {
+    return this.uses.of(this.n.inputs[k]!) === 1 ? this.input(k) : null;
+  }
+
+  /** Replace n by its k-th input when that has n's exact type. */
+  passThrough(k: number): Decision {
+    return sameType(this.input(k).type, this.n.type) ? this.n.inputs[k] : undefined;
+  }
+
+  isConst(k: number, v: number): boolean {
+    return constValue(this.out, this.n.inputs[k]!) === v;
+  }
+}
+
 function simplifyNode(n: Node, out: GraphWriter, uses: UseCounts): Decision {
   const direct = dropExplicitBroadcast(n, out);
   if (direct !== undefined) return direct;
-  const input = (k: number) => out.node(n.inputs[k]!);
-  /** Input k, when n is its only reader (so rewriting it leaves no duplicate work). */
-  const solely = (k: number) => (uses.of(n.inputs[k]!) === 1 ? input(k) : null);
-  /** Replace n by its k-th input when that has n's exact type. */
-  const passThrough = (k: number): Decision => (sameType(input(k).type, n.type) ? n.inputs[k] : undefined);
-  const isConst = (k: number, v: number) => constValue(out, n.inputs[k]!) === v;
+  const site = new Site(n, out, uses);
 
   switch (n.op) {
     case 'add':
-      if (isConst(1, 0)) return passThrough(0);
-      if (isConst(0, 0)) return passThrough(1);
+      if (site.isConst(1, 0)) return site.passThrough(0);
+      if (site.isConst(0, 0)) return site.passThrough(1);
       return undefined;
     case 'sub':
-      if (isConst(1, 0)) return passThrough(0);
-      if (isConst(0, 0) && sameType(input(1).type, n.type)) return out.add('neg', [n.inputs[1]!], {}, n.origin);
+      if (site.isConst(1, 0)) return site.passThrough(0);
+      if (site.isConst(0, 0) && sameType(site.input(1).type, n.type)) return out.add('neg', [n.inputs[1]!], {}, n.origin);
       return undefined;
     case 'mul': {
-      if (isConst(1, 1)) return passThrough(0);
-      if (isConst(0, 1)) return passThrough(1);
+      if (site.isConst(1, 1)) return site.passThrough(0);
+      if (site.isConst(0, 1)) return site.passThrough(1);
       // (x * c1) * c2 → x * (c1 c2): scale factors (1/N, a loss weight) applied once.
       for (const k of [0, 1]) {
         const c2 = constValue(out, n.inputs[1 - k]!);
-        const inner = solely(k);
+        const inner = site.solely(k);
         if (c2 === null || !inner || inner.op !== 'mul') continue;
         for (const j of [0, 1]) {
           const c1 = constValue(out, inner.inputs[j]!);
@@ -91,38 +117,38 @@ function simplifyNode(n: Node, out: GraphWriter, uses: UseCounts): Decision {
       return undefined;
     }
     case 'div':
-      return isConst(1, 1) ? passThrough(0) : undefined;
+      return site.isConst(1, 1) ? site.passThrough(0) : undefined;
     case 'neg':
-      return input(0).op === 'neg' ? input(0).inputs[0] : undefined;
+      return site.input(0).op === 'neg' ? site.input(0).inputs[0] : undefined;
     case 'pow':
-      return n.attrs['exponent'] === 1 ? passThrough(0) : undefined;
+      return n.attrs['exponent'] === 1 ? site.passThrough(0) : undefined;
     case 'reshape': {
-      if (sameShape(input(0).type.shape, n.type.shape)) return n.inputs[0];
-      if (input(0).op === 'reshape') {
-        const x = input(0).inputs[0]!;
+      if (sameShape(site.input(0).type.shape, n.type.shape)) return n.inputs[0];
+      if (site.input(0).op === 'reshape') {
+        const x = site.input(0).inputs[0]!;
         return sameShape(out.node(x).type.shape, n.type.shape) ? x : out.add('reshape', [x], n.attrs, n.origin);
       }
       return undefined;
     }
     case 'cast':
-      return passThrough(0);
+      return site.passThrough(0);
     case 'broadcast':
-      return sameShape(input(0).type.shape, n.type.shape) ? n.inputs[0] : undefined;
+      return sameShape(site.input(0).type.shape, n.type.shape) ? n.inputs[0] : undefined;
     case 'transpose': {
       const p = perm(n);
       if (isIdentityPerm(p)) return n.inputs[0];
       // (op(A) op(B))ᵀ = op(B)ᵀ op(A)ᵀ: one matmul with swapped operands and flags.
-      const product = solely(0);
+      const product = site.solely(0);
       if (product && product.op === 'matmul' && isMatrixTranspose(n)) {
         const ta = boolAttr(product.attrs, 'transposeA');
         const tb = boolAttr(product.attrs, 'transposeB');
         const [a, b] = product.inputs as [ValueId, ValueId];
         return out.add('matmul', [b, a], { ...product.attrs, transposeA: !tb, transposeB: !ta }, n.origin);
       }
-      if (input(0).op !== 'transpose') return undefined;
-      const inner = perm(input(0));
+      if (site.input(0).op !== 'transpose') return undefined;
+      const inner = perm(site.input(0));
       const composed = p.map((a) => inner[a]!);
-      const x = input(0).inputs[0]!;
+      const x = site.input(0).inputs[0]!;
       return isIdentityPerm(composed) ? x : out.add('transpose', [x], { perm: composed }, n.origin);
     }
     case 'sum':
@@ -130,12 +156,12 @@ function simplifyNode(n: Node, out: GraphWriter, uses: UseCounts): Decision {
       // Reducing over no axes, or only over size-1 axes that are kept, changes nothing.
       const axes = n.attrs['axes'];
       const noAxes = Array.isArray(axes) && axes.length === 0;
-      if (noAxes || (boolAttr(n.attrs, 'keepDims') && sameShape(input(0).type.shape, n.type.shape))) return passThrough(0);
-      if (input(0).type.shape.length === 0) return passThrough(0);
+      if (noAxes || (boolAttr(n.attrs, 'keepDims') && sameShape(site.input(0).type.shape, n.type.shape))) return site.passThrough(0);
+      if (site.input(0).type.shape.length === 0) return site.passThrough(0);
       return undefined;
     }
     case 'matmul': {
-      const [a, b] = [input(0), input(1)];
+      const [a, b] = [site.input(0), site.input(1)];
       if (!isMatrixTranspose(a) && !isMatrixTranspose(b)) return undefined;
       let ta = boolAttr(n.attrs, 'transposeA');
       let tb = boolAttr(n.attrs, 'transposeB');

@@ -4,7 +4,7 @@ import { DiagnosticSink } from '../../src/diagnostics/diagnostic.js';
 import { printGraph, printTrainingGraph } from '../../src/ir/print.js';
 import type { TrainingGraph } from '../../src/ir/types.js';
 import { verifyForwardGraph } from '../../src/ir/verify.js';
-import { eliminateCommonSubexpressions, eliminateDeadCode, foldConstants, optimize, simplify } from '../../src/passes/index.js';
+import { eliminateCommonSubexpressions, eliminateDeadCode, foldConstants, foldMean, optimize, simplify } from '../../src/passes/index.js';
 import { Fixture, fwd, mlp } from '../autodiff/fixtures.js';
 
 const training = (f: Fixture, loss: number, outputs: Record<string, number> = {}): TrainingGraph => ({ ...f.finish(loss, outputs), grads: {} });
@@ -256,6 +256,28 @@ describe('optimize', () => {
     const once = checked(optimize(tg));
     expect(printTrainingGraph(optimize(once))).toBe(printTrainingGraph(once));
     expect(once.graph.nodes.length).toBeLessThan(tg.graph.nodes.length);
+  });
+
+  it('at the fixed point every pass returns its input graph itself (how optimize sees an unchanged round)', () => {
+    const once = optimize(differentiate(mlp({ dropout: 0.2 }), new DiagnosticSink()));
+    for (const pass of [simplify, foldConstants, foldMean, eliminateCommonSubexpressions, eliminateDeadCode]) expect(pass(once)).toBe(once);
+  });
+
+  it('shares the nodes a pass keeps unchanged, and copies the ones it renumbers', () => {
+    const f = new Fixture();
+    const x = f.input('x', ['batch', 3]);
+    const w = f.param('w', [3]);
+    const dead = f.g.add('exp', [x], {}, fwd('dead'));
+    const y = f.g.add('mul', [x, w], {}, fwd('y'));
+    const loss = f.g.add('sum', [y], {}, fwd('loss'));
+    const before = training(f, loss);
+    const after = eliminateDeadCode(before);
+    const [bx, bw, , by] = before.graph.nodes;
+    expect(dead).toBe(2);
+    expect(after.graph.nodes[0]).toBe(bx);
+    expect(after.graph.nodes[1]).toBe(bw);
+    expect(after.graph.nodes[2]).not.toBe(by);
+    expect(after.graph.nodes.map((n) => [n.id, n.op, n.inputs])).toEqual([[0, 'input', []], [1, 'param', []], [2, 'mul', [0, 1]], [3, 'sum', [2]]]);
   });
 
   it('can run a chosen subset of passes', () => {
