@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as rt from '../runtime/kernels.js';
 import { Rng } from '../runtime/rng.js';
 import { OPS } from '../ops/registry.js';
-import { lowerFor, type LowerContext, type LowerTarget } from '../ops/op.js';
+import type { LowerContext } from '../ops/op.js';
 import type { Graph, Node, ValueId } from './types.js';
 import { formatType } from './shapes.js';
 
@@ -14,8 +14,6 @@ export interface RunOptions {
   training: boolean;
   /** The generator dropout masks draw from; default: new Rng(0). */
   rng?: Rng;
-  /** Which lowering to run; default 'tfjs' (the portable one). */
-  target?: LowerTarget;
   /**
    * Check each node against its contract: exactly one new tensor (no leaked
    * temporaries), and the dtype and static sizes the shape rule promised.
@@ -45,8 +43,8 @@ export function compileLowering(expr: string, arity: number): Kernel {
 }
 
 /** The expression a node runs as (arguments named a0, a1, …). */
-export function nodeExpression(node: Node, target: LowerTarget = 'tfjs'): string {
-  return lowerFor(OPS[node.op], target, node.inputs.map((_, i) => `a${i}`), node, CTX);
+export function nodeExpression(node: Node): string {
+  return OPS[node.op].lower(node.inputs.map((_, i) => `a${i}`), node, CTX);
 }
 
 /** The nodes `wanted` depends on, stopping at fed values. */
@@ -114,7 +112,7 @@ export function runGraph(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, w
         throw new Error(`runGraph: no value fed for ${node.op} %${node.id} ${String(node.attrs['name'] ?? '')}`.trimEnd());
       }
       const args = node.inputs.map((i) => values.get(i)!);
-      const kernel = compileLowering(nodeExpression(node, opts.target), args.length);
+      const kernel = compileLowering(nodeExpression(node), args.length);
       const before = opts.verify ? tf.memory().numTensors - rt.heldTensors() : 0;
       const result = kernel(tf, rt, opts.training, rng, ...args);
       if (opts.verify) {

@@ -67,20 +67,4 @@ export interface OpDef {
    * (namespace `rt`). `args` are the argument expressions, in input order.
    */
   lower(args: readonly string[], node: Node, ctx: LowerContext): string;
-  /**
-   * Optional second target: an expression for tfjs-node that may call raw
-   * TensorFlow kernels through the native helpers (namespace `nt`), e.g. one
-   * ReluGrad or SoftmaxCrossEntropyWithLogits kernel. Same contract as
-   * `lower`; absent means `lower` serves every backend. See `lowerFor`.
-   */
-  lowerNative?(args: readonly string[], node: Node, ctx: LowerContext): string;
-}
-
-/** The lowering targets: the public tfjs API (every backend) or tfjs-node's raw kernels. */
-export type LowerTarget = 'tfjs' | 'tfjs-node';
-
-/** The expression for `node` on `target`, falling back to the portable lowering. */
-export function lowerFor(def: OpDef, target: LowerTarget, args: readonly string[], node: Node, ctx: LowerContext): string {
-  if (target === 'tfjs-node' && def.lowerNative) return def.lowerNative(args, node, ctx);
-  return def.lower(args, node, ctx);
 }
