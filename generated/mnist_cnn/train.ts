@@ -187,7 +187,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   t5.dispose();
 
   // line 16: p1     = max_pool(c1, 2)
-  const p1 = tf.maxPool(c1 as tf.Tensor4D, [2, 2], [2, 2], 'valid');
+  const p1 = rt.maxPool(c1, [2, 2], [2, 2], 'valid');
 
   // line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
   const t9 = tf.conv2d(p1 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [1, 1], 'valid');
@@ -197,7 +197,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   t11.dispose();
 
   // line 18: p2     = max_pool(c2, 2)
-  const p2 = tf.maxPool(c2 as tf.Tensor4D, [2, 2], [2, 2], 'valid');
+  const p2 = rt.maxPool(c2, [2, 2], [2, 2], 'valid');
 
   // line 19: x      = flatten(p2)
   const x = tf.reshape(p2, [-1, 1600]);

@@ -31,10 +31,11 @@ function pool(kind: OpKind, fn: string, vjp: OpDef['vjp']): OpDef {
     vjp,
     lower([x], node) {
       const w = poolWindow(kind, node.attrs);
-      return call(fn, asRank(x!, 4), lit(w.size), lit(w.strides), lit(w.padding));
+      // rt helpers take any tf.Tensor; tfjs's own pooling is typed by rank
+      return call(fn, fn.startsWith('rt.') ? x! : asRank(x!, 4), lit(w.size), lit(w.strides), lit(w.padding));
     },
   };
 }
 
-export const maxPool = pool('max_pool', 'tf.maxPool', (b, node, dy) => [b.add('max_pool_grad', [dy, node.inputs[0]!, node.id], windowOf(node.attrs))]);
+export const maxPool = pool('max_pool', 'rt.maxPool', (b, node, dy) => [b.add('max_pool_grad', [dy, node.inputs[0]!, node.id], windowOf(node.attrs))]);
 export const avgPool = pool('avg_pool', 'tf.avgPool', (b, node, dy) => [b.add('avg_pool_grad', [dy, node.inputs[0]!], windowOf(node.attrs))]);

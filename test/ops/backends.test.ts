@@ -182,6 +182,28 @@ describe.skipIf(!hasNative)('raw TensorFlow kernels on tfjs-node', () => {
     await tf.setBackend('cpu');
   });
 
+  it('max pooling through oneDNN with its workspace routes gradients as MaxPoolGrad does, ties included', async () => {
+    const x = [0, 0, 1, 1, 0, 2, 2, 1, 3, 3, 0, 0, 1, 0, 0, 1, 5, 4, 4, 5, 0, 0, 0, 0, 7, 7, 7, 7, 1, 2].flatMap((v) => [v, -v]);
+    const run = (pad: 'same' | 'valid', size: [number, number], strides: [number, number]) => {
+      const xt = tf.tensor4d(x, [1, 5, 6, 2]);
+      const y = rt.maxPool(xt, size, strides, pad);
+      const dy = tf.tensor(Array.from({ length: y.size }, (_, i) => i + 1), y.shape);
+      const dx = rt.maxPoolGrad(dy, xt, y, size, strides, pad);
+      const out = { y: Array.from(y.dataSync()), dx: Array.from(dx.dataSync()) };
+      tf.dispose([xt, y, dy, dx]);
+      return out;
+    };
+    const windows: ['same' | 'valid', [number, number], [number, number]][] = [['valid', [2, 2], [2, 2]], ['same', [2, 2], [2, 2]], ['same', [3, 3], [1, 1]]];
+    await tf.setBackend('cpu');
+    const want = windows.map((w) => run(...w));
+    await tf.setBackend('tensorflow');
+    const before = tf.memory().numTensors;
+    const got = windows.map((w) => run(...w));
+    expect(got).toEqual(want);
+    expect(tf.memory().numTensors, 'workspaces freed by the backward calls').toBe(before);
+    await tf.setBackend('cpu');
+  });
+
   it('run the loss kernel once per step: the backward pass takes the gradient the forward pass made', async () => {
     await tf.setBackend('tensorflow');
     const logits = tf.tensor2d([[1, 2, 0.5], [0.1, -1, 3]]);

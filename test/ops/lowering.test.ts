@@ -50,7 +50,7 @@ describe('lowered expressions read like hand-written tfjs', () => {
     ['conv2d_backprop_input', [['batch', 14, 14, 8], [3, 3, 1, 8]], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, ['dy', 'w'], "tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [dy.shape[0], 28, 28, 1], [2, 2], 'same')"],
     ['conv2d', [['batch', 9, 9, 1], [3, 3, 1, 4]], { dilations: 2 }, ['x', 'w'], "tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [1, 1], 'valid', 'NHWC', [2, 2])"],
     ['conv2d_backprop_input', [['batch', 5, 5, 4], [3, 3, 1, 4]], { dilations: 2, shape: ['batch', 9, 9, 1] }, ['dy', 'w'], "rt.conv2dBackpropInput(dy, w, [dy.shape[0], 9, 9, 1], 'valid', [2, 2])"],
-    ['max_pool', [['batch', 28, 28, 32]], { size: 2, strides: 2 }, ['c'], "tf.maxPool(c as tf.Tensor4D, [2, 2], [2, 2], 'valid')"],
+    ['max_pool', [['batch', 28, 28, 32]], { size: 2, strides: 2 }, ['c'], "rt.maxPool(c, [2, 2], [2, 2], 'valid')"],
     ['slice', [['batch', 256]], { begin: [0, 64], size: ['batch', 64] }, ['z'], 'tf.slice(z, [0, 64], [-1, 64])'],
     ['pad', [['batch', 3]], { paddings: [0, 0, 1, 2] }, ['x'], 'tf.pad(x, [[0, 0], [1, 2]])'],
     ['concat', [['batch', 2], ['batch', 3]], {}, ['a', 'b'], 'tf.concat([a, b], 1)'],
