@@ -1,9 +1,11 @@
 // `npm run bench` — the generated trainers' training step against a
 // hand-written tf.variableGrads loop and tfjs-layers trainOnBatch, same network,
-// initial values, batches and backend, in one process. See bench/README.md.
+// initial values, batches and backend, in one process; plus PyTorch CPU eager
+// in a Python child process when torch is importable. See bench/README.md.
 //
 //   npm run bench -- [--backend node|wasm|cpu] [--workloads mnist-mlp,w1-sgd,…]
 //                    [--steps 40] [--warmup 10] [--rounds 3] [--out bench] [--no-compile-time]
+//                    [--no-torch] [--torch-threads N]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { timeCompile, type CompileTiming } from './compile-time.js';
 import { initialValues, loadTrainer } from './generated.js';
 import { countStep, median, timeSteps, type StepCounts } from './measure.js';
 import { markdown } from './report.js';
+import { probeTorch, torchJob, torchPython, torchResult, TorchSession, TORCH_SKIPPED, type RawBatch, type TorchRound, type TorchWorkloadResult } from './torch.js';
 import { WORKLOADS, type Workload } from './workloads.js';
 
 export const METHODS = ['generated', 'variableGrads', 'layers'] as const;
@@ -43,6 +46,8 @@ export interface WorkloadResult {
   ratios: { vsVariableGrads: number; vsLayers: number } | null;
   /** The first step's loss of each method (same initial values; differs only with dropout). */
   firstLosses: Partial<Record<Method, number>>;
+  /** PyTorch CPU eager on the same workload; null when torch is absent or off. */
+  torch: TorchWorkloadResult | null;
 }
 
 export interface BenchResults {
@@ -54,6 +59,8 @@ export interface BenchResults {
   loadAverage: [number, number];
   workloads: WorkloadResult[];
   compile: CompileTiming | null;
+  /** Whether the PyTorch baseline ran: the Python asked, and torch's version or why not. */
+  torch: { python: string; version: string | null; note: string | null };
 }
 
 export interface BenchOptions {
@@ -65,11 +72,16 @@ export interface BenchOptions {
   compileTime: boolean;
   out: string | null;
   log: (line: string) => void;
+  /** Run the PyTorch baseline when torch is importable (default true). */
+  torch?: boolean;
+  /** torch.set_num_threads for the PyTorch baseline (default: the machine's cores). */
+  torchThreads?: number | null;
 }
 
 const BATCHES = 8;
 
-function prepareBatches(w: Workload, seed: number): PreparedBatch[] {
+/** Seeded synthetic batches: uniform pixels, random labels. */
+export function syntheticBatches(w: Workload, seed: number): RawBatch[] {
   const rng = new Rng(seed);
   const size = w.inputShape.reduce((a, b) => a * b, 1);
   return Array.from({ length: BATCHES }, () => {
@@ -77,13 +89,19 @@ function prepareBatches(w: Workload, seed: number): PreparedBatch[] {
     for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
     const labels = new Int32Array(w.batch);
     for (let i = 0; i < labels.length; i++) labels[i] = rng.int(10);
+    return { x, labels };
+  });
+}
+
+function prepareBatches(w: Workload, raw: readonly RawBatch[]): PreparedBatch[] {
+  return raw.map(({ x, labels }) => {
     const labelT = tf.tensor1d(labels, 'int32');
     return { x: tf.tensor(x, [w.batch, ...w.inputShape]), labels: labelT, oneHot: tf.tidy(() => tf.oneHot(labelT, 10).toFloat()) };
   });
 }
 
-async function runWorkload(root: string, w: Workload, o: BenchOptions): Promise<WorkloadResult> {
-  const base: WorkloadResult = { workload: w.name, description: w.description, spec: w.spec, optimizer: w.optimizer, batch: w.batch, pending: null, methods: {}, ratios: null, firstLosses: {} };
+async function runWorkload(root: string, w: Workload, o: BenchOptions, python: string | null): Promise<WorkloadResult> {
+  const base: WorkloadResult = { workload: w.name, description: w.description, spec: w.spec, optimizer: w.optimizer, batch: w.batch, pending: null, methods: {}, ratios: null, firstLosses: {}, torch: null };
   let trainer;
   try {
     trainer = await loadTrainer(root, w.spec);
@@ -93,7 +111,10 @@ async function runWorkload(root: string, w: Workload, o: BenchOptions): Promise<
   const m = trainer.module;
   m.installConstants();
   const init = initialValues(m, 7);
-  const batches = prepareBatches(w, 11);
+  const raw = syntheticBatches(w, 11);
+  const batches = prepareBatches(w, raw);
+  const torch = python === null ? null : await TorchSession.start(root, python, torchJob(w, init, raw, o.torchThreads ?? null));
+  const torchRounds: Record<string, TorchRound>[] = [];
   const impls: Record<Method, StepImpl> = {
     generated: generatedStep(m, init, batches, w),
     variableGrads: variableGradsLoop(w, init, batches),
@@ -103,10 +124,15 @@ async function runWorkload(root: string, w: Workload, o: BenchOptions): Promise<
   const rounds: Record<Method, number[]> = { generated: [], variableGrads: [], layers: [] };
   const losses: Record<Method, number[]> = { generated: [], variableGrads: [], layers: [] };
   let next: Record<Method, number> = { generated: 0, variableGrads: 0, layers: 0 };
+  const runners: (Method | 'torch')[] = torch ? [...METHODS, 'torch'] : [...METHODS];
   for (let r = 0; r < o.rounds; r++) {
     // Rotate the order each round so no method always runs first (or after the slowest).
-    const order = METHODS.map((_, k) => METHODS[(k + r) % METHODS.length]!);
+    const order = runners.map((_, k) => runners[(k + r) % runners.length]!);
     for (const method of order) {
+      if (method === 'torch') {
+        torchRounds.push(await torch!.session.round(o.warmup, o.steps));
+        continue;
+      }
       const impl = impls[method];
       const warm = await timeSteps(impl, next[method], o.warmup);
       const timed = await timeSteps(impl, next[method] + o.warmup, o.steps);
@@ -127,9 +153,16 @@ async function runWorkload(root: string, w: Workload, o: BenchOptions): Promise<
   result.ratios = { vsVariableGrads: g / result.methods.variableGrads!.msMedian, vsLayers: g / result.methods.layers!.msMedian };
   for (const impl of Object.values(impls)) impl.dispose();
   for (const b of batches) tf.dispose([b.x, b.labels, b.oneHot]);
+  if (torch) {
+    torch.session.close();
+    result.torch = torchResult(w, torch, torchRounds, result.methods.generated!, median);
+  }
+  const t = result.torch;
   o.log(
     `${w.name}: generated ${g.toFixed(2)} ms, variableGrads ${result.methods.variableGrads!.msMedian.toFixed(2)} ms, layers ${result.methods.layers!.msMedian.toFixed(2)} ms` +
-      ` → ${result.ratios.vsVariableGrads.toFixed(2)}× / ${result.ratios.vsLayers.toFixed(2)}×`,
+      (t ? `, PyTorch ${t.variants['default']!.msMedian.toFixed(2)} ms` : '') +
+      ` → ${result.ratios.vsVariableGrads.toFixed(2)}× / ${result.ratios.vsLayers.toFixed(2)}×` +
+      (t ? ` / ${t.ratio.toFixed(2)}× (first loss Δ ${t.firstLossDelta.toExponential(1)})` : ''),
   );
   return result;
 }
@@ -162,11 +195,20 @@ export async function runBench(root: string, o: BenchOptions): Promise<BenchResu
     loadAverage: [loadavg()[0]!, NaN],
     workloads: [],
     compile: null,
+    torch: { python: torchPython(), version: null, note: 'off (--no-torch)' },
   };
+  if (o.torch ?? true) {
+    results.torch = { ...probeTorch(results.torch.python), note: null };
+    if (results.torch.version === null) {
+      results.torch.note = TORCH_SKIPPED;
+      o.log(TORCH_SKIPPED);
+    } else o.log(`PyTorch ${results.torch.version} (${results.torch.python})`);
+  }
+  const python = results.torch.version === null ? null : results.torch.python;
   for (const name of o.workloads) {
     const w = WORKLOADS.find((x) => x.name === name);
     if (!w) throw new Error(`unknown workload ${name} (have ${WORKLOADS.map((x) => x.name).join(', ')})`);
-    results.workloads.push(await runWorkload(root, w, o));
+    results.workloads.push(await runWorkload(root, w, o, python));
   }
   if (o.compileTime) {
     results.compile = timeCompile(100, 6);
@@ -206,8 +248,10 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     else if (a === '--rounds') o.rounds = Number(value());
     else if (a === '--out') o.out = value();
     else if (a === '--no-compile-time') o.compileTime = false;
+    else if (a === '--no-torch') o.torch = false;
+    else if (a === '--torch-threads') o.torchThreads = Number(value());
     else if (a === '--help') {
-      console.log('usage: npm run bench -- [--backend node|wasm|cpu] [--workloads a,b] [--steps 40] [--warmup 10] [--rounds 3] [--out DIR] [--no-compile-time]');
+      console.log('usage: npm run bench -- [--backend node|wasm|cpu] [--workloads a,b] [--steps 40] [--warmup 10] [--rounds 3] [--out DIR] [--no-compile-time] [--no-torch] [--torch-threads N]');
       console.log(`workloads: ${WORKLOADS.map((w) => w.name).join(', ')}`);
       process.exit(0);
     } else throw new Error(`unknown flag ${a}`);
