@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { loadNative } from '../support/native.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiagnosticSink } from '../../src/diagnostics/diagnostic.js';
@@ -24,15 +25,7 @@ function compileCnn(): Compiled {
   return compiled;
 }
 
-async function hasNative(): Promise<boolean> {
-  try {
-    await import('@tensorflow/tfjs-node');
-    return tf.findBackend('tensorflow') !== null;
-  } catch {
-    return false;
-  }
-}
-const native = await hasNative();
+const native = await loadNative();
 
 const compiled = compileCnn();
 

@@ -4,6 +4,7 @@
 // kernels wasm lacks or gets wrong, and the raw TensorFlow kernels the helpers
 // use on tfjs-node.
 import * as tf from '@tensorflow/tfjs';
+import { loadNative } from '../support/native.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../src/ir/builder.js';
@@ -90,15 +91,6 @@ function run(c: Case, backend: string): number[][] {
   return values;
 }
 
-/** tfjs-node is an optional dependency: its backend is compared when it loads. */
-async function loadNative(): Promise<boolean> {
-  try {
-    await import('@tensorflow/tfjs-node');
-    return tf.findBackend('tensorflow') !== null;
-  } catch {
-    return false;
-  }
-}
 const hasNative = await loadNative();
 
 for (const backend of ['wasm', 'tensorflow']) {

@@ -4,19 +4,12 @@
 // step, variables reloaded when the trainer hands in other tensors (a restored
 // checkpoint), no tensor growth, and reads that outlive `dispose`.
 import * as tf from '@tensorflow/tfjs';
+import { loadNative } from '../support/native.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fusedRule, optimizerHyper } from '../../src/emit/sections/optimizers.js';
 import { fusedUpdater, type FusedUpdater } from '../../src/runtime/fused-update.js';
 import { CASES, reference } from '../emit/optimizer-harness.js';
 
-async function loadNative(): Promise<boolean> {
-  try {
-    await import('@tensorflow/tfjs-node');
-    return tf.findBackend('tensorflow') !== null;
-  } catch {
-    return false;
-  }
-}
 const hasNative = await loadNative();
 
 describe.skipIf(!hasNative)('fused updates on tfjs-node', () => {
