@@ -146,14 +146,14 @@ interface Forward {
 function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 14: h      = dense(pixels, 64, activation: relu)
   const t3 = rt.matMul(batch.pixels, params.h_weight);
-  const t5 = tf.add(t3, params.h_bias);
+  const t5 = rt.add(t3, params.h_bias);
   t3.dispose();
-  const h = tf.relu(t5);
+  const h = rt.relu(t5);
   t5.dispose();
 
   // line 15: logits = dense(h, 10)
   const t8 = rt.matMul(h, params.logits_weight);
-  const logits = tf.add(t8, params.logits_bias);
+  const logits = rt.add(t8, params.logits_bias);
   t8.dispose();
 
   // line 18: loss      = cross_entropy(logits, digit)

@@ -181,9 +181,9 @@ interface Forward {
 function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): Forward {
   // line 15: c1     = conv2d(image, 32, kernel: 3, activation: relu)
   const t3 = tf.conv2d(batch.image as tf.Tensor4D, params.c1_weight as tf.Tensor4D, [1, 1], 'valid');
-  const t5 = tf.add(t3, params.c1_bias);
+  const t5 = rt.add(t3, params.c1_bias);
   t3.dispose();
-  const c1 = tf.relu(t5);
+  const c1 = rt.relu(t5);
   t5.dispose();
 
   // line 16: p1     = max_pool(c1, 2)
@@ -191,9 +191,9 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
 
   // line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
   const t9 = tf.conv2d(p1 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [1, 1], 'valid');
-  const t11 = tf.add(t9, params.c2_bias);
+  const t11 = rt.add(t9, params.c2_bias);
   t9.dispose();
-  const c2 = tf.relu(t11);
+  const c2 = rt.relu(t11);
   t11.dispose();
 
   // line 18: p2     = max_pool(c2, 2)
@@ -204,12 +204,12 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
 
   // line 20: xd     = dropout(x, rate: 0.3)
   const t15 = rt.dropoutMask(x, 0.3, training, rng);
-  const xd = tf.mul(x, t15);
+  const xd = rt.mul(x, t15);
   x.dispose();
 
   // line 21: logits = dense(xd, 10)
   const t18 = rt.matMul(xd, params.logits_weight);
-  const logits = tf.add(t18, params.logits_bias);
+  const logits = rt.add(t18, params.logits_bias);
   t18.dispose();
 
   // line 24: loss      = cross_entropy(logits, digit)
@@ -239,7 +239,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   tf.dispose([d23, xd]);
 
   // ∂ line 20: xd     = dropout(x, rate: 0.3)
-  const d27 = tf.mul(d25, t15); // ∂ mul (xd), line 20
+  const d27 = rt.mul(d25, t15); // ∂ mul (xd), line 20
   tf.dispose([d25, t15]);
 
   // ∂ line 19: x      = flatten(p2)

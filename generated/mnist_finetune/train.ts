@@ -192,19 +192,19 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   // specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
   const t4 = rt.matMul(x, params.h_weight);
   x.dispose();
-  const t6 = tf.add(t4, params.h_bias);
+  const t6 = rt.add(t4, params.h_bias);
   t4.dispose();
-  const h = tf.relu(t6);
+  const h = rt.relu(t6);
   t6.dispose();
 
   // specs/mnist-pretrain.nn line 16: hd     = dropout(h, rate: 0.2)
   const t8 = rt.dropoutMask(h, 0.2, training, rng);
-  const hd = tf.mul(h, t8);
+  const hd = rt.mul(h, t8);
   tf.dispose([h, t8]);
 
   // line 17: replace logits = dense(hd, 5)
   const t11 = rt.matMul(hd, params.logits_weight);
-  const logits = tf.add(t11, params.logits_bias);
+  const logits = rt.add(t11, params.logits_bias);
   t11.dispose();
 
   // specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
@@ -213,11 +213,11 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   t14.dispose();
   const t16 = rt.sumOfSquares(params.h_weight);
   const t17 = rt.sumOfSquares(params.logits_weight);
-  const t18 = tf.add(t16, t17);
+  const t18 = rt.add(t16, t17);
   tf.dispose([t16, t17]);
-  const t20 = tf.mul(K.k0_0001, t18);
+  const t20 = rt.mul(K.k0_0001, t18);
   t18.dispose();
-  const t21 = tf.add(t15, t20);
+  const t21 = rt.add(t15, t20);
   tf.dispose([t15, t20]);
   return { loss: t21, prediction: logits, hd, logits };
 }
@@ -234,14 +234,14 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const { hd, logits } = fwd;
 
   // ∂ specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
-  const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
+  const d23 = rt.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
   const d24 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-pretrain.nn line 20
 
   // ∂ line 17: replace logits = dense(hd, 5)
   const d_logits_bias = rt.sum(d24, [0]); // ∂ add (logits), line 17
   const d26 = rt.matMul(hd, d24, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d24, hd]);
-  const d_logits_weight = tf.add(d23, d26); // Σ ∂ logits.weight over its uses
+  const d_logits_weight = rt.add(d23, d26); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d26]);
   return { logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }
@@ -274,18 +274,18 @@ function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.
 
   // specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
   const t4 = rt.matMul(x, params.h_weight);
-  const t6 = tf.add(t4, params.h_bias);
+  const t6 = rt.add(t4, params.h_bias);
   t4.dispose();
-  const h = tf.relu(t6);
+  const h = rt.relu(t6);
   t6.dispose();
 
   // specs/mnist-pretrain.nn line 16: hd     = dropout(h, rate: 0.2)
   const t8 = rt.dropoutMask(h, 0.2, training, rng);
-  const hd = tf.mul(h, t8);
+  const hd = rt.mul(h, t8);
 
   // line 17: replace logits = dense(hd, 5)
   const t11 = rt.matMul(hd, params.logits_weight);
-  const logits = tf.add(t11, params.logits_bias);
+  const logits = rt.add(t11, params.logits_bias);
   t11.dispose();
 
   // specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
@@ -294,11 +294,11 @@ function forwardPhase2(params: Params, batch: Batch, training: boolean, rng: rt.
   t14.dispose();
   const t16 = rt.sumOfSquares(params.h_weight);
   const t17 = rt.sumOfSquares(params.logits_weight);
-  const t18 = tf.add(t16, t17);
+  const t18 = rt.add(t16, t17);
   tf.dispose([t16, t17]);
-  const t20 = tf.mul(K.k0_0001, t18);
+  const t20 = rt.mul(K.k0_0001, t18);
   t18.dispose();
-  const t21 = tf.add(t15, t20);
+  const t21 = rt.add(t15, t20);
   tf.dispose([t15, t20]);
   return { loss: t21, prediction: logits, x, h, t8, hd, logits };
 }
@@ -311,8 +311,8 @@ function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): Grads
   const { x, h, t8, hd, logits } = fwd;
 
   // ∂ specs/mnist-pretrain.nn line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
-  const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
-  const d24 = tf.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
+  const d23 = rt.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
+  const d24 = rt.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), specs/mnist-pretrain.nn line 20
   const d25 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), specs/mnist-pretrain.nn line 20
 
   // ∂ line 17: replace logits = dense(hd, 5)
@@ -320,11 +320,11 @@ function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): Grads
   const d27 = rt.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
   const d28 = rt.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d25, hd]);
-  const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
+  const d_logits_weight = rt.add(d23, d28); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d28]);
 
   // ∂ specs/mnist-pretrain.nn line 16: hd     = dropout(h, rate: 0.2)
-  const d30 = tf.mul(d27, t8); // ∂ mul (hd), specs/mnist-pretrain.nn line 16
+  const d30 = rt.mul(d27, t8); // ∂ mul (hd), specs/mnist-pretrain.nn line 16
   tf.dispose([d27, t8]);
 
   // ∂ specs/mnist-pretrain.nn line 15: h      = dense(x, 256, activation: relu)
@@ -333,7 +333,7 @@ function backwardPhase2(params: Params, batch: Batch, fwd: ForwardPhase2): Grads
   const d_h_bias = rt.sum(d31, [0]); // ∂ add (h), specs/mnist-pretrain.nn line 15
   const d33 = rt.matMul(x, d31, true, false); // ∂ matmul (h), specs/mnist-pretrain.nn line 15
   tf.dispose([d31, x]);
-  const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses
+  const d_h_weight = rt.add(d24, d33); // Σ ∂ h.weight over its uses
   tf.dispose([d24, d33]);
   return { h_weight: d_h_weight, h_bias: d_h_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }

@@ -179,18 +179,18 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
 
   // line 15: h      = dense(x, 256, activation: relu)
   const t4 = rt.matMul(x, params.h_weight);
-  const t6 = tf.add(t4, params.h_bias);
+  const t6 = rt.add(t4, params.h_bias);
   t4.dispose();
-  const h = tf.relu(t6);
+  const h = rt.relu(t6);
   t6.dispose();
 
   // line 16: hd     = dropout(h, rate: 0.2)
   const t8 = rt.dropoutMask(h, 0.2, training, rng);
-  const hd = tf.mul(h, t8);
+  const hd = rt.mul(h, t8);
 
   // line 17: logits = dense(hd, 5)
   const t11 = rt.matMul(hd, params.logits_weight);
-  const logits = tf.add(t11, params.logits_bias);
+  const logits = rt.add(t11, params.logits_bias);
   t11.dispose();
 
   // line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
@@ -199,11 +199,11 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   t14.dispose();
   const t16 = rt.sumOfSquares(params.h_weight);
   const t17 = rt.sumOfSquares(params.logits_weight);
-  const t18 = tf.add(t16, t17);
+  const t18 = rt.add(t16, t17);
   tf.dispose([t16, t17]);
-  const t20 = tf.mul(K.k0_0001, t18);
+  const t20 = rt.mul(K.k0_0001, t18);
   t18.dispose();
-  const t21 = tf.add(t15, t20);
+  const t21 = rt.add(t15, t20);
   tf.dispose([t15, t20]);
   return { loss: t21, prediction: logits, x, h, t8, hd, logits };
 }
@@ -219,8 +219,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const { x, h, t8, hd, logits } = fwd;
 
   // ∂ line 20: loss      = cross_entropy(logits, digit) + 1e-4 * l2(h.weight, logits.weight)
-  const d23 = tf.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), line 20
-  const d24 = tf.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), line 20
+  const d23 = rt.mul(params.logits_weight, K.k0_0002); // ∂ l2 (loss), line 20
+  const d24 = rt.mul(params.h_weight, K.k0_0002); // ∂ l2 (loss), line 20
   const d25 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 20
 
   // ∂ line 17: logits = dense(hd, 5)
@@ -228,11 +228,11 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const d27 = rt.matMul(d25, params.logits_weight, false, true); // ∂ matmul (logits), line 17
   const d28 = rt.matMul(hd, d25, true, false); // ∂ matmul (logits), line 17
   tf.dispose([d25, hd]);
-  const d_logits_weight = tf.add(d23, d28); // Σ ∂ logits.weight over its uses
+  const d_logits_weight = rt.add(d23, d28); // Σ ∂ logits.weight over its uses
   tf.dispose([d23, d28]);
 
   // ∂ line 16: hd     = dropout(h, rate: 0.2)
-  const d30 = tf.mul(d27, t8); // ∂ mul (hd), line 16
+  const d30 = rt.mul(d27, t8); // ∂ mul (hd), line 16
   tf.dispose([d27, t8]);
 
   // ∂ line 15: h      = dense(x, 256, activation: relu)
@@ -241,7 +241,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const d_h_bias = rt.sum(d31, [0]); // ∂ add (h), line 15
   const d33 = rt.matMul(x, d31, true, false); // ∂ matmul (h), line 15
   tf.dispose([d31, x]);
-  const d_h_weight = tf.add(d24, d33); // Σ ∂ h.weight over its uses
+  const d_h_weight = rt.add(d24, d33); // Σ ∂ h.weight over its uses
   tf.dispose([d24, d33]);
   return { h_weight: d_h_weight, h_bias: d_h_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }

@@ -155,7 +155,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   const t5 = tf.sign(t4);
   t4.dispose();
   const t6 = tf.reshape(t5, [-1, 40, 1]);
-  const t7 = tf.mul(e, t6);
+  const t7 = rt.mul(e, t6);
   e.dispose();
   const t8 = rt.sum(t7, [1]);
   t7.dispose();
@@ -166,7 +166,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
 
   // line 22: logit  = dense(pooled, 1)
   const t12 = rt.matMul(pooled, params.logit_weight);
-  const logit = tf.add(t12, params.logit_bias);
+  const logit = rt.add(t12, params.logit_bias);
   t12.dispose();
 
   // line 25: loss      = binary_cross_entropy(logit, positive)
@@ -208,7 +208,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   d25.dispose();
   const d27 = rt.broadcastTo(d26, [-1, 40, 32]); // ∂ sum (pooled), line 21
   d26.dispose();
-  const d28 = tf.mul(d27, t6); // ∂ mul (pooled), line 21
+  const d28 = rt.mul(d27, t6); // ∂ mul (pooled), line 21
   tf.dispose([d27, t6]);
 
   // ∂ line 20: e      = embedding(review, 32)

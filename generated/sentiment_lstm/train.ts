@@ -189,7 +189,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
 
   // line 19: logit = dense(h, 1)
   const t14 = rt.matMul(h, params.logit_weight);
-  const logit = tf.add(t14, params.logit_bias);
+  const logit = rt.add(t14, params.logit_bias);
   t14.dispose();
 
   // line 22: loss      = binary_cross_entropy(logit, positive)

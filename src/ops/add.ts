@@ -8,5 +8,5 @@ export const add: OpDef = {
   arity: 2,
   shape: broadcasting('add', '+'),
   vjp: (_b, _node, dy) => [dy, dy],
-  lower: ([a, b]) => call('tf.add', a!, b!),
+  lower: ([a, b]) => call('rt.add', a!, b!),
 };

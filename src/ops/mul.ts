@@ -10,5 +10,5 @@ export const mul: OpDef = {
     const [x, y] = node.inputs as [number, number];
     return [b.add('mul', [dy, y]), b.add('mul', [dy, x])];
   },
-  lower: ([a, b]) => call('tf.mul', a!, b!),
+  lower: ([a, b]) => call('rt.mul', a!, b!),
 };

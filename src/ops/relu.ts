@@ -8,5 +8,5 @@ export const relu: OpDef = {
   arity: 1,
   shape: floatUnary('relu'),
   vjp: (b, node, dy) => [b.add('relu_grad', [dy, node.id])],
-  lower: ([x]) => call('tf.relu', x!),
+  lower: ([x]) => call('rt.relu', x!),
 };

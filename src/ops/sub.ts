@@ -7,5 +7,5 @@ export const sub: OpDef = {
   arity: 2,
   shape: broadcasting('sub', '-'),
   vjp: (b, _node, dy) => [dy, b.add('neg', [dy])],
-  lower: ([a, b]) => call('tf.sub', a!, b!),
+  lower: ([a, b]) => call('rt.sub', a!, b!),
 };

@@ -101,6 +101,15 @@ export function constantScalar(nb: NativeBackend, value: number): tf.Tensor {
   return t;
 }
 
+/**
+ * One float32 elementwise kernel, skipping the tfjs engine's per-op work
+ * (measured 50 µs for tf.add on 64×128 against 21 µs for the same Add kernel
+ * called directly): TensorFlow's Add/Sub/Mul broadcast as tfjs's do.
+ */
+export function elementwise(nb: NativeBackend, op: 'Add' | 'Sub' | 'Mul' | 'Relu', inputs: tf.Tensor[]): tf.Tensor {
+  return nb.executeSingleOutput(op, [float(nb)], inputs);
+}
+
 /** ReluGrad(dy, features): dy where features > 0; relu's output y is positive exactly where x is. */
 export function reluGrad(nb: NativeBackend, dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
   return nb.executeSingleOutput('ReluGrad', [float(nb)], [dy, y]);

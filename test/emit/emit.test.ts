@@ -57,8 +57,8 @@ describe('emitTrainer', () => {
   it('names forward values after their bindings and comments layers with their .nn line', () => {
     const text = trainTs(emit());
     expect(text).toContain('// line 5: h      = dense(features, 8, activation: relu)');
-    expect(text).toMatch(/const h = tf\.relu\(/);
-    expect(text).toMatch(/const logits = tf\.add\(/);
+    expect(text).toMatch(/const h = rt\.relu\(/);
+    expect(text).toMatch(/const logits = rt\.add\(/);
     expect(text).toMatch(/\/\/ ∂ relu \(h\), line 5/);
   });
 

@@ -199,6 +199,6 @@ describe('runGraph', () => {
   it('compiles each distinct expression once', () => {
     expect(compileLowering('tf.add(a0, a1)', 2)).toBe(compileLowering('tf.add(a0, a1)', 2));
     const m = mlp();
-    expect(nodeExpression(m.g.nodes[m.h]!)).toBe('tf.relu(a0)');
+    expect(nodeExpression(m.g.nodes[m.h]!)).toBe('rt.relu(a0)');
   });
 });

@@ -31,6 +31,34 @@ export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transpose
 /** Tensors the runtime holds between calls (cached constants, a pending loss gradient): not leaks. */
 export const heldTensors = native.heldTensors;
 
+/** tf.add(a, b); on tfjs-node one Add kernel without the engine's per-op overhead (float32). */
+export function add(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb && a.dtype === 'float32' && b.dtype === 'float32') return native.elementwise(nb, 'Add', [a, b]);
+  return tf.add(a, b);
+}
+
+/** tf.sub(a, b), as `add`. */
+export function sub(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb && a.dtype === 'float32' && b.dtype === 'float32') return native.elementwise(nb, 'Sub', [a, b]);
+  return tf.sub(a, b);
+}
+
+/** tf.mul(a, b), as `add`. */
+export function mul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb && a.dtype === 'float32' && b.dtype === 'float32') return native.elementwise(nb, 'Mul', [a, b]);
+  return tf.mul(a, b);
+}
+
+/** tf.relu(x), as `add`. */
+export function relu(x: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb && x.dtype === 'float32') return native.elementwise(nb, 'Relu', [x]);
+  return tf.relu(x);
+}
+
 /** tf.sum(x, axes, keepDims); on tfjs-node one kernel with no per-call upload of the axes (BiasAddGrad for a bias gradient). */
 export function sum(x: tf.Tensor, axes?: number[], keepDims = false): tf.Tensor {
   const nb = native.nativeBackend();
