@@ -58,15 +58,16 @@ function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate):
   if (fused !== null) body.push(`  fused: ${fused},`);
   body.push('};');
   func(out, { name: 'initOptimizerState', doc: 'Fresh optimizer state for `params`.', params: [['params', 'Params']], returns: 'OptimizerState', body });
+  const disposals = [
+    ...(t.slots.length > 0 ? [`tf.dispose([${t.slots.map((s) => `...Object.values(state.${s.name})`).join(', ')}]);`] : []),
+    ...(fused !== null ? ['state.fused?.dispose();'] : []),
+  ];
   func(out, {
     name: 'disposeOptimizerState',
     doc: 'Frees the state tensors (when a new phase starts a fresh optimizer).',
     params: [['state', 'OptimizerState']],
     returns: 'void',
-    body: [
-      ...(t.slots.length === 0 ? (fused === null ? ['void state; // sgd keeps no tensors'] : []) : [`tf.dispose([${t.slots.map((s) => `...Object.values(state.${s.name})`).join(', ')}]);`]),
-      ...(fused === null ? [] : ['state.fused?.dispose();']),
-    ],
+    body: disposals.length > 0 ? disposals : ['void state; // sgd keeps no tensors'],
   });
   const slotNames = t.slots.map((s) => s.name);
   constant(out, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
@@ -149,7 +150,7 @@ function emitApplyUpdate(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemp
   if (ctx.model.optimizer.clipNorm !== null) body.push('grads = clipByGlobalNorm(grads);');
   if (fusedInit(ctx) !== null) body.push(...fusedBranch(ctx, t, groups));
   groups.forEach((g, i) => {
-    const args = [g.lrScale === 1 ? 'lr' : `lr * ${numberLiteral(g.lrScale)}`];
+    const args = [groupRate(g)];
     if (usesDecay) args.push(g.decayScale === 1 ? 'OPTIMIZER.weightDecay' : `OPTIMIZER.weightDecay * ${numberLiteral(g.decayScale)}`);
     if (usesT) args.push('state.step');
     const what = groups.length === 1 ? '' : ` // ${g.params.map((p) => p.name).join(', ')}`;
@@ -173,25 +174,22 @@ function emitApplyUpdate(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemp
 /** On tfjs-node: every parameter through the fused kernel, then return. */
 function fusedBranch(ctx: EmitContext, t: OptimizerTemplate, groups: Group[]): string[] {
   const body = ['const fused = state.fused;', 'if (fused !== null) {'];
-  groups.forEach((g, i) => {
-    const lr = g.lrScale === 1 ? 'lr' : `lr * ${numberLiteral(g.lrScale)}`;
-    body.push(`  const f${i === 0 ? '' : i + 1} = fused.scalars(${lr}, state.step);`);
-  });
+  groups.forEach((g, i) => body.push(`  const ${groupName(i, 'f')} = fused.scalars(${groupRate(g)}, state.step);`));
   for (const [i, g] of groups.entries()) {
     for (const p of g.params) {
       const f = ctx.field(p);
-      const slots = t.slots.map((s) => `state.${s.name}.${f}`);
-      body.push(`  [${[`params.${f}`, ...slots].join(', ')}] = fused.apply('${f}', params.${f}, grads.${f}, [${slots.join(', ')}], f${i === 0 ? '' : i + 1});`);
+      const slots = slotRefs(t, f);
+      body.push(`  [${[`params.${f}`, ...slots].join(', ')}] = fused.apply('${f}', params.${f}, grads.${f}, [${slots.join(', ')}], ${groupName(i, 'f')});`);
     }
   }
-  groups.forEach((_, i) => body.push(`  f${i === 0 ? '' : i + 1}.dispose();`));
+  groups.forEach((_, i) => body.push(`  ${groupName(i, 'f')}.dispose();`));
   body.push('  return;', '}');
   return body;
 }
 
 function updateStatement(ctx: EmitContext, t: OptimizerTemplate, p: ParamInfo, k: string): string {
   const f = ctx.field(p);
-  const slots = t.slots.map((s) => `state.${s.name}.${f}`);
+  const slots = slotRefs(t, f);
   const call = `${t.kind}(${[`params.${f}`, `grads.${f}`, ...slots, k].join(', ')});`;
   return slots.length === 0 ? `params.${f} = ${call}` : `[${[`params.${f}`, ...slots].join(', ')}] = ${call}`;
 }
@@ -213,6 +211,17 @@ function parameterGroups(trainable: readonly ParamInfo[]): Group[] {
   return groups;
 }
 
-function groupName(i: number): string {
-  return i === 0 ? 'k' : `k${i + 1}`;
+/** The optimizer state of parameter field `f`, one expression per slot. */
+function slotRefs(t: OptimizerTemplate, f: string): string[] {
+  return t.slots.map((s) => `state.${s.name}.${f}`);
+}
+
+/** A group's learning rate: `lr`, times its lr_scale. */
+function groupRate(g: Group): string {
+  return g.lrScale === 1 ? 'lr' : `lr * ${numberLiteral(g.lrScale)}`;
+}
+
+/** The variable holding group i's step scalars: k, k2, … (f, f2, … for the fused kernels'). */
+function groupName(i: number, prefix = 'k'): string {
+  return i === 0 ? prefix : `${prefix}${i + 1}`;
 }
