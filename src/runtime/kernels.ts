@@ -31,33 +31,25 @@ export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transpose
 /** Tensors the runtime holds between calls (cached constants, a pending loss gradient): not leaks. */
 export const heldTensors = native.heldTensors;
 
-/** tf.add(a, b); on tfjs-node one Add kernel without the engine's per-op overhead (float32). */
-export function add(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const nb = native.nativeBackend();
-  if (nb && a.dtype === 'float32' && b.dtype === 'float32') return native.elementwise(nb, 'Add', [a, b]);
-  return tf.add(a, b);
+/**
+ * tf's own elementwise op, or on tfjs-node (float32 inputs) the same
+ * TensorFlow kernel called directly, without the engine's per-op overhead.
+ */
+function direct<A extends tf.Tensor[]>(op: 'Add' | 'Sub' | 'Mul' | 'Relu', portable: (...xs: A) => tf.Tensor): (...xs: A) => tf.Tensor {
+  return (...xs) => {
+    const nb = native.nativeBackend();
+    return nb && xs.every((x) => x.dtype === 'float32') ? native.elementwise(nb, op, xs) : portable(...xs);
+  };
 }
 
+/** tf.add(a, b); on tfjs-node one Add kernel called directly. */
+export const add = direct('Add', (a: tf.Tensor, b: tf.Tensor) => tf.add(a, b));
 /** tf.sub(a, b), as `add`. */
-export function sub(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const nb = native.nativeBackend();
-  if (nb && a.dtype === 'float32' && b.dtype === 'float32') return native.elementwise(nb, 'Sub', [a, b]);
-  return tf.sub(a, b);
-}
-
+export const sub = direct('Sub', (a: tf.Tensor, b: tf.Tensor) => tf.sub(a, b));
 /** tf.mul(a, b), as `add`. */
-export function mul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const nb = native.nativeBackend();
-  if (nb && a.dtype === 'float32' && b.dtype === 'float32') return native.elementwise(nb, 'Mul', [a, b]);
-  return tf.mul(a, b);
-}
-
+export const mul = direct('Mul', (a: tf.Tensor, b: tf.Tensor) => tf.mul(a, b));
 /** tf.relu(x), as `add`. */
-export function relu(x: tf.Tensor): tf.Tensor {
-  const nb = native.nativeBackend();
-  if (nb && x.dtype === 'float32') return native.elementwise(nb, 'Relu', [x]);
-  return tf.relu(x);
-}
+export const relu = direct('Relu', (x: tf.Tensor) => tf.relu(x));
 
 /** tf.sum(x, axes, keepDims); on tfjs-node one kernel with no per-call upload of the axes (BiasAddGrad for a bias gradient). */
 export function sum(x: tf.Tensor, axes?: number[], keepDims = false): tf.Tensor {

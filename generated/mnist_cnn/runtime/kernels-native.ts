@@ -43,7 +43,7 @@ export function matMul(nb: NativeBackend, a: tf.Tensor, b: tf.Tensor, transposeA
   return nb.executeSingleOutput('MatMul', lists[(transposeA ? 2 : 0) + (transposeB ? 1 : 0)]!, [a, b]);
 }
 
-/** Tensors the runtime holds on its own between calls: cached constants and a pending loss gradient. */
+/** Tensors the runtime holds on its own between calls: cached constants, a pending loss gradient, pooling workspaces. */
 const held = new Set<tf.Tensor>();
 
 /** How many tensors the runtime holds (so memory checks can tell them from leaks). */
@@ -57,18 +57,24 @@ function hold<T extends tf.Tensor>(t: T): T {
   return t;
 }
 
-/**
- * Constant int32 tensors (reduction axes) uploaded once per backend, not per
- * call as tfjs-node's own reductions do. A handful per model, kept for the run.
- */
-const constantInts = new WeakMap<object, Map<string, tf.Tensor>>();
+/** Frees a held tensor (no longer needed, or handed to its caller with `keep`). */
+function release(t: tf.Tensor, keep = false): void {
+  held.delete(t);
+  if (!keep && !t.isDisposed) t.dispose();
+}
 
-function ints(nb: NativeBackend, values: readonly number[]): tf.Tensor {
-  let cache = constantInts.get(nb);
-  if (cache === undefined) constantInts.set(nb, (cache = new Map()));
-  const key = values.join(',');
+/**
+ * Constant tensors uploaded once per backend and key, not per call (tfjs-node's
+ * own reductions upload their axes every time): reduction axes, 1/B. A
+ * handful per model, kept for the run.
+ */
+const constants = new WeakMap<object, Map<string, tf.Tensor>>();
+
+function constant(nb: NativeBackend, key: string, make: () => tf.Tensor): tf.Tensor {
+  let cache = constants.get(nb);
+  if (cache === undefined) constants.set(nb, (cache = new Map()));
   let t = cache.get(key);
-  if (t === undefined || t.isDisposed) cache.set(key, (t = hold(tf.tensor1d(values as number[], 'int32'))));
+  if (t === undefined || t.isDisposed) cache.set(key, (t = hold(make())));
   return t;
 }
 
@@ -87,18 +93,12 @@ export function reduce(nb: NativeBackend, op: 'Sum' | 'Mean', x: tf.Tensor, axes
     float(nb),
     { name: 'Tidx', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_INT32 },
   ];
-  return nb.executeSingleOutput(op, attrs, [x, ints(nb, all)]);
+  return nb.executeSingleOutput(op, attrs, [x, constant(nb, `axes ${all.join(',')}`, () => tf.tensor1d(all, 'int32'))]);
 }
 
 /** A float32 scalar uploaded once per backend and value (e.g. 1/B for a batch size B). */
-const constantScalars = new WeakMap<object, Map<number, tf.Tensor>>();
-
 export function constantScalar(nb: NativeBackend, value: number): tf.Tensor {
-  let cache = constantScalars.get(nb);
-  if (cache === undefined) constantScalars.set(nb, (cache = new Map()));
-  let t = cache.get(value);
-  if (t === undefined || t.isDisposed) cache.set(value, (t = hold(tf.scalar(value))));
-  return t;
+  return constant(nb, `scalar ${value}`, () => tf.scalar(value));
 }
 
 /**
@@ -141,10 +141,7 @@ function sparseSoftmaxCrossEntropyBoth(nb: NativeBackend, logits: tf.Tensor, lab
 let pendingGradient: { logits: tf.Tensor; labels: tf.Tensor; gradient: tf.Tensor } | null = null;
 
 function dropPendingGradient(): void {
-  if (pendingGradient !== null) {
-    held.delete(pendingGradient.gradient);
-    if (!pendingGradient.gradient.isDisposed) pendingGradient.gradient.dispose();
-  }
+  if (pendingGradient !== null) release(pendingGradient.gradient);
   pendingGradient = null;
 }
 
@@ -161,7 +158,7 @@ export function softmaxCrossEntropyGradient(nb: NativeBackend, logits: tf.Tensor
   const p = pendingGradient;
   if (p !== null && p.logits === logits && p.labels === labels && !logits.isDisposed && !p.gradient.isDisposed) {
     pendingGradient = null;
-    held.delete(p.gradient);
+    release(p.gradient, true);
     return p.gradient;
   }
   const [loss, gradient] = sparseSoftmaxCrossEntropyBoth(nb, logits, labels);
@@ -234,8 +231,7 @@ export function maxPoolKeepingWorkspace(nb: NativeBackend, x: tf.Tensor, size: [
   for (const [y, workspace] of poolWorkspaces) {
     if (y.isDisposed) {
       poolWorkspaces.delete(y);
-      held.delete(workspace);
-      workspace.dispose();
+      release(workspace);
     }
   }
   const [y, workspace] = oneDnnMaxPool(nb, x, size, strides, pad);
@@ -248,8 +244,7 @@ export function maxPoolGradFromWorkspace(nb: NativeBackend, dy: tf.Tensor, x: tf
   const workspace = poolWorkspaces.get(y);
   if (workspace === undefined) return null;
   poolWorkspaces.delete(y);
-  held.delete(workspace);
   const dx = oneDnnMaxPoolGrad(nb, dy, x, y, workspace, size, strides, pad);
-  workspace.dispose();
+  release(workspace);
   return dx;
 }

@@ -74,11 +74,6 @@ export function conv2dBackpropFilterBySlices(x: tf.Tensor, dy: tf.Tensor, filter
   });
 }
 
-/**
- * dL/dx of tf.maxPool, from its input x and output y. Where the backend's
- * kernel is flawed (wasm: windows whose max is negative, or that reach into
- * 'same' padding, get no gradient) it is computed in JS instead.
- */
 /** tf.maxPool; on tfjs-node with oneDNN, its kernel, keeping the workspace that makes `maxPoolGrad` ~10× faster. */
 export function maxPool(x: tf.Tensor, filterSize: [number, number], strides: [number, number], pad: Pad): tf.Tensor {
   const nb = native.nativeBackend();
@@ -86,6 +81,12 @@ export function maxPool(x: tf.Tensor, filterSize: [number, number], strides: [nu
   return y ?? tf.maxPool(x as tf.Tensor4D, filterSize, strides, pad);
 }
 
+/**
+ * dL/dx of tf.maxPool, from its input x and output y: from the workspace
+ * `maxPool` kept, on tfjs-node with oneDNN. Where the backend's kernel is
+ * flawed (wasm: windows whose max is negative, or that reach into 'same'
+ * padding, get no gradient) it is computed in JS instead.
+ */
 export function maxPoolGrad(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, filterSize: [number, number], strides: [number, number], pad: Pad): tf.Tensor {
   const nb = native.nativeBackend();
   const fast = nb ? native.maxPoolGradFromWorkspace(nb, dy, x, y, filterSize, strides, pad) : null;

@@ -42,39 +42,62 @@ interface Bundle {
 
 let serial = 0;
 
+/** What one rule's kernel takes, besides its attributes: per-step scalars and the input order. */
+interface KernelPlan {
+  kernel: string;
+  flags: Record<string, boolean>;
+  /** The kernel's scalar inputs for learning rate `lr` at update `t`. */
+  scalars(h: FusedHyper, lr: number, t: number): number[];
+  /** The kernel's inputs in its order: the variable, its slots, the scalars and the gradient. */
+  order(w: tf.Tensor, slots: tf.Tensor[], k: readonly tf.Tensor[], g: tf.Tensor): tf.Tensor[];
+}
+
+const momentum = (nesterov: boolean): KernelPlan => ({
+  kernel: 'ResourceApplyMomentum',
+  flags: { use_nesterov: nesterov },
+  scalars: (h, lr) => [lr, h.momentum ?? 0],
+  order: (w, slots, [lr, mu], g) => [w, ...slots, lr!, g, mu!],
+});
+
+const PLANS: Record<FusedRule, KernelPlan> = {
+  sgd: { kernel: 'ResourceApplyGradientDescent', flags: {}, scalars: (_h, lr) => [lr], order: (w, _slots, [lr], g) => [w, lr!, g] },
+  momentum: momentum(false),
+  nesterov: momentum(true),
+  adagrad: {
+    kernel: 'ResourceApplyAdagradV2',
+    flags: { update_slots: true },
+    scalars: (h, lr) => [lr, h.epsilon ?? 0],
+    order: (w, slots, [lr, eps], g) => [w, ...slots, lr!, eps!, g],
+  },
+  adam: {
+    kernel: 'ResourceApplyAdam',
+    flags: { use_nesterov: false },
+    scalars: (h, lr, t) => [h.beta1! ** t, h.beta2! ** t, lr, h.beta1!, h.beta2!, h.epsilon! * Math.sqrt(1 - h.beta2! ** t)],
+    order: (w, slots, k, g) => [w, ...slots, ...k, g],
+  },
+};
+
 export class FusedUpdater {
   private readonly bundles = new Map<string, Bundle>();
-  private readonly kernel: string;
+  private readonly plan: KernelPlan;
   private readonly attrs: OpAttr[];
+  /** `dtype: float32`, the one attribute of the variable ops. */
+  private readonly dtype: OpAttr;
 
   constructor(
     private readonly nb: NativeBackend,
     readonly rule: FusedRule,
     private readonly hyper: FusedHyper,
   ) {
-    const flag = (name: string, value: boolean): OpAttr => ({ name, type: nb.binding.TF_ATTR_BOOL, value });
-    const base = [float(nb), flag('use_locking', false)];
-    const table: Record<FusedRule, [string, OpAttr[]]> = {
-      sgd: ['ResourceApplyGradientDescent', base],
-      momentum: ['ResourceApplyMomentum', [...base, flag('use_nesterov', false)]],
-      nesterov: ['ResourceApplyMomentum', [...base, flag('use_nesterov', true)]],
-      adagrad: ['ResourceApplyAdagradV2', [...base, flag('update_slots', true)]],
-      adam: ['ResourceApplyAdam', [...base, flag('use_nesterov', false)]],
-    };
-    [this.kernel, this.attrs] = table[rule];
+    this.plan = PLANS[rule];
+    const flags = { use_locking: false, ...this.plan.flags };
+    this.attrs = [float(nb), ...Object.entries(flags).map(([name, value]) => ({ name, type: nb.binding.TF_ATTR_BOOL, value }))];
+    this.dtype = { name: 'dtype', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_FLOAT };
   }
 
   /** The scalar inputs of the kernel for learning rate `lr` at update number `t` (1-based). */
   scalars(lr: number, t: number): FusedScalars {
-    const h = this.hyper;
-    const values: Record<FusedRule, number[]> = {
-      sgd: [lr],
-      momentum: [lr, h.momentum ?? 0],
-      nesterov: [lr, h.momentum ?? 0],
-      adagrad: [lr, h.epsilon ?? 0],
-      adam: [h.beta1! ** t, h.beta2! ** t, lr, h.beta1!, h.beta2!, h.epsilon! * Math.sqrt(1 - h.beta2! ** t)],
-    };
-    const inputs = values[this.rule].map((v) => tf.scalar(v));
+    const inputs = this.plan.scalars(this.hyper, lr, t).map((v) => tf.scalar(v));
     return { inputs, dispose: () => tf.dispose(inputs) };
   }
 
@@ -94,8 +117,7 @@ export class FusedUpdater {
     // Drop the reads first: a variable whose buffer nothing else holds is updated in place.
     tf.dispose(given);
     const [handle, ...slotHandles] = bundle.handles as [tf.Tensor, ...tf.Tensor[]];
-    const inputs = this.rule === 'sgd' ? [handle, ...k.inputs, g] : this.rule === 'adam' ? [handle, ...slotHandles, ...k.inputs, g] : this.orderedInputs(handle, slotHandles, g, k);
-    this.nb.executeMultipleOutputs(this.kernel, this.attrs, inputs, 0);
+    this.nb.executeMultipleOutputs(this.plan.kernel, this.attrs, this.plan.order(handle, slotHandles, k.inputs, g), 0);
     g.dispose();
     bundle.reads = bundle.handles.map((h) => this.read(h));
     return bundle.reads as [tf.Tensor, ...S];
@@ -112,16 +134,10 @@ export class FusedUpdater {
     this.bundles.clear();
   }
 
-  /** Momentum: (var, accum, lr, grad, momentum); Adagrad: (var, accum, lr, epsilon, grad). */
-  private orderedInputs(handle: tf.Tensor, slots: tf.Tensor[], g: tf.Tensor, k: FusedScalars): tf.Tensor[] {
-    const [lr, second] = k.inputs as [tf.Tensor, tf.Tensor];
-    return this.rule === 'adagrad' ? [handle, ...slots, lr, second, g] : [handle, ...slots, lr, g, second];
-  }
-
   private variable(shape: number[]): tf.Tensor {
     const b = this.nb.binding;
     const attrs: OpAttr[] = [
-      { name: 'dtype', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
+      this.dtype,
       { name: 'shape', type: b.TF_ATTR_SHAPE, value: shape },
       { name: 'container', type: b.TF_ATTR_STRING, value: '' },
       { name: 'shared_name', type: b.TF_ATTR_STRING, value: `nnc_fused_${++serial}` },
@@ -136,12 +152,12 @@ export class FusedUpdater {
    */
   private assign(handle: tf.Tensor, value: tf.Tensor): void {
     const copy = this.nb.executeSingleOutput('DeepCopy', [float(this.nb)], [value]);
-    this.nb.executeMultipleOutputs('AssignVariableOp', [{ name: 'dtype', type: this.nb.binding.TF_ATTR_TYPE, value: this.nb.binding.TF_FLOAT }], [handle, copy], 0);
+    this.nb.executeMultipleOutputs('AssignVariableOp', [this.dtype], [handle, copy], 0);
     copy.dispose();
   }
 
   private read(handle: tf.Tensor): tf.Tensor {
-    return this.nb.executeSingleOutput('ReadVariableOp', [{ name: 'dtype', type: this.nb.binding.TF_ATTR_TYPE, value: this.nb.binding.TF_FLOAT }], [handle]);
+    return this.nb.executeSingleOutput('ReadVariableOp', [this.dtype], [handle]);
   }
 }
 
