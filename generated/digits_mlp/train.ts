@@ -132,7 +132,7 @@ interface Batch {
 
 /** What `forward` hands on. The caller owns `loss` and `prediction`; `backward` disposes the rest. */
 interface Forward {
-  /** The scalar training loss. */
+  /** The per-example training losses: the loss is their mean, taken on the host by `readLoss` (a kernel fewer). */
   loss: tf.Tensor;
   /** The net's output, f32[batch, 10]. */
   prediction: tf.Tensor;
@@ -158,9 +158,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
 
   // line 18: loss      = cross_entropy(logits, digit)
   const t11 = rt.softmaxCrossEntropy(logits, batch.digit);
-  const t12 = rt.mean(t11);
-  t11.dispose();
-  return { loss: t12, prediction: logits, h, logits };
+  return { loss: t11, prediction: logits, h, logits };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -294,9 +292,12 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
 
 // ─── Training step ─────────────────────────────────────────────────────────────
 
-/** Reads a scalar tensor back to the host (the one sync of a step). */
-function readScalar(t: tf.Tensor): number {
-  return t.dataSync()[0]!;
+/** Reads the loss back to the host (the one sync of a step): the mean of what `forward` hands on as `loss`, per-example losses or the scalar loss itself. */
+function readLoss(t: tf.Tensor): number {
+  const values = t.dataSync();
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
@@ -306,7 +307,7 @@ type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number) 
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number): number {
   const fwd = forward(params, batch, true);
   const grads = backward(params, batch, fwd);
-  const loss = readScalar(fwd.loss);
+  const loss = readLoss(fwd.loss);
   tf.dispose([fwd.loss, fwd.prediction]);
   applyUpdate(params, state, grads, lr);
   return loss;
@@ -355,7 +356,7 @@ function evaluate(params: Params, ds: rt.Dataset, batchSize: number): Evaluation
   for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {
     const batch = toBatch(b);
     const fwd = forward(params, batch, false);
-    lossSum += readScalar(fwd.loss) * b.size;
+    lossSum += readLoss(fwd.loss) * b.size;
     predicted.set(predictClasses(fwd.prediction), offset);
     offset += b.size;
     tf.dispose(Object.values(fwd));

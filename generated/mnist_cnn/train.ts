@@ -157,7 +157,7 @@ interface Batch {
 
 /** What `forward` hands on. The caller owns `loss` and `prediction`; `backward` disposes the rest. */
 interface Forward {
-  /** The scalar training loss. */
+  /** The per-example training losses: the loss is their mean, taken on the host by `readLoss` (a kernel fewer). */
   loss: tf.Tensor;
   /** The net's output, f32[batch, 10]. */
   prediction: tf.Tensor;
@@ -214,9 +214,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
 
   // line 24: loss      = cross_entropy(logits, digit)
   const t21 = rt.softmaxCrossEntropy(logits, batch.digit);
-  const t22 = rt.mean(t21);
-  t21.dispose();
-  return { loss: t22, prediction: logits, c1, p1, c2, p2, t15, xd, logits };
+  return { loss: t21, prediction: logits, c1, p1, c2, p2, t15, xd, logits };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -382,9 +380,12 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
 
 // ─── Training step ─────────────────────────────────────────────────────────────
 
-/** Reads a scalar tensor back to the host (the one sync of a step). */
-function readScalar(t: tf.Tensor): number {
-  return t.dataSync()[0]!;
+/** Reads the loss back to the host (the one sync of a step): the mean of what `forward` hands on as `loss`, per-example losses or the scalar loss itself. */
+function readLoss(t: tf.Tensor): number {
+  const values = t.dataSync();
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
@@ -394,7 +395,7 @@ type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number, 
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number, rng: rt.Rng): number {
   const fwd = forward(params, batch, true, rng);
   const grads = backward(params, batch, fwd);
-  const loss = readScalar(fwd.loss);
+  const loss = readLoss(fwd.loss);
   tf.dispose([fwd.loss, fwd.prediction]);
   applyUpdate(params, state, grads, lr);
   return loss;
@@ -443,7 +444,7 @@ function evaluate(params: Params, ds: rt.Dataset, batchSize: number, rng: rt.Rng
   for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {
     const batch = toBatch(b);
     const fwd = forward(params, batch, false, rng);
-    lossSum += readScalar(fwd.loss) * b.size;
+    lossSum += readLoss(fwd.loss) * b.size;
     predicted.set(predictClasses(fwd.prediction), offset);
     offset += b.size;
     tf.dispose(Object.values(fwd));

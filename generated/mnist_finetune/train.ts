@@ -462,9 +462,12 @@ function applyUpdatePhase2(params: Params, state: OptimizerState, grads: GradsPh
 
 // ─── Training step ─────────────────────────────────────────────────────────────
 
-/** Reads a scalar tensor back to the host (the one sync of a step). */
-function readScalar(t: tf.Tensor): number {
-  return t.dataSync()[0]!;
+/** Reads the loss back to the host (the one sync of a step): the mean of what `forward` hands on as `loss`, per-example losses or the scalar loss itself. */
+function readLoss(t: tf.Tensor): number {
+  const values = t.dataSync();
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
@@ -474,7 +477,7 @@ type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number, 
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number, rng: rt.Rng): number {
   const fwd = forward(params, batch, true, rng);
   const grads = backward(params, batch, fwd);
-  const loss = readScalar(fwd.loss);
+  const loss = readLoss(fwd.loss);
   tf.dispose([fwd.loss, fwd.prediction]);
   applyUpdate(params, state, grads, lr);
   return loss;
@@ -484,7 +487,7 @@ function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: numb
 function trainStepPhase2(params: Params, state: OptimizerState, batch: Batch, lr: number, rng: rt.Rng): number {
   const fwd = forwardPhase2(params, batch, true, rng);
   const grads = backwardPhase2(params, batch, fwd);
-  const loss = readScalar(fwd.loss);
+  const loss = readLoss(fwd.loss);
   tf.dispose([fwd.loss, fwd.prediction]);
   applyUpdatePhase2(params, state, grads, lr);
   return loss;
@@ -533,7 +536,7 @@ function evaluate(params: Params, ds: rt.Dataset, batchSize: number, rng: rt.Rng
   for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {
     const batch = toBatch(b);
     const fwd = forward(params, batch, false, rng);
-    lossSum += readScalar(fwd.loss) * b.size;
+    lossSum += readLoss(fwd.loss) * b.size;
     predicted.set(predictClasses(fwd.prediction), offset);
     offset += b.size;
     tf.dispose(Object.values(fwd));

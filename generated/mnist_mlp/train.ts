@@ -347,9 +347,12 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
 
 // ─── Training step ─────────────────────────────────────────────────────────────
 
-/** Reads a scalar tensor back to the host (the one sync of a step). */
-function readScalar(t: tf.Tensor): number {
-  return t.dataSync()[0]!;
+/** Reads the loss back to the host (the one sync of a step): the mean of what `forward` hands on as `loss`, per-example losses or the scalar loss itself. */
+function readLoss(t: tf.Tensor): number {
+  const values = t.dataSync();
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
@@ -359,7 +362,7 @@ type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number, 
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number, rng: rt.Rng): number {
   const fwd = forward(params, batch, true, rng);
   const grads = backward(params, batch, fwd);
-  const loss = readScalar(fwd.loss);
+  const loss = readLoss(fwd.loss);
   tf.dispose([fwd.loss, fwd.prediction]);
   applyUpdate(params, state, grads, lr);
   return loss;
@@ -408,7 +411,7 @@ function evaluate(params: Params, ds: rt.Dataset, batchSize: number, rng: rt.Rng
   for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {
     const batch = toBatch(b);
     const fwd = forward(params, batch, false, rng);
-    lossSum += readScalar(fwd.loss) * b.size;
+    lossSum += readLoss(fwd.loss) * b.size;
     predicted.set(predictClasses(fwd.prediction), offset);
     offset += b.size;
     tf.dispose(Object.values(fwd));

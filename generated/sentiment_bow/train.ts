@@ -129,7 +129,7 @@ interface Batch {
 
 /** What `forward` hands on. The caller owns `loss` and `prediction`; `backward` disposes the rest. */
 interface Forward {
-  /** The scalar training loss. */
+  /** The per-example training losses: the loss is their mean, taken on the host by `readLoss` (a kernel fewer). */
   loss: tf.Tensor;
   /** The net's output, f32[batch, 1]. */
   prediction: tf.Tensor;
@@ -172,8 +172,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 25: loss      = binary_cross_entropy(logit, positive)
   const t15 = tf.reshape(logit, [-1]);
   const t16 = rt.sigmoidCrossEntropy(t15, batch.positive);
-  const t17 = rt.mean(t16);
-  return { loss: t17, prediction: logit, t6, t9, pooled, t15, t16 };
+  return { loss: t16, prediction: logit, t6, t9, pooled, t15, t16 };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -189,7 +188,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   // ∂ line 25: loss      = binary_cross_entropy(logit, positive)
   const d18 = tf.scalar(1 / t16.shape[0]); // ∂ mean (loss), line 25
   const d19 = tf.broadcastTo(d18, t16.shape); // ∂ mean (loss), line 25
-  tf.dispose([d18, t16]);
+  d18.dispose();
   const d20 = rt.sigmoidCrossEntropyGrad(t15, batch.positive, d19); // ∂ sigmoid_cross_entropy (loss), line 25
   tf.dispose([d19, t15]);
   const d21 = tf.reshape(d20, [-1, 1]); // ∂ reshape (loss), line 25
@@ -316,9 +315,12 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
 
 // ─── Training step ─────────────────────────────────────────────────────────────
 
-/** Reads a scalar tensor back to the host (the one sync of a step). */
-function readScalar(t: tf.Tensor): number {
-  return t.dataSync()[0]!;
+/** Reads the loss back to the host (the one sync of a step): the mean of what `forward` hands on as `loss`, per-example losses or the scalar loss itself. */
+function readLoss(t: tf.Tensor): number {
+  const values = t.dataSync();
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
@@ -328,7 +330,7 @@ type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number) 
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number): number {
   const fwd = forward(params, batch, true);
   const grads = backward(params, batch, fwd);
-  const loss = readScalar(fwd.loss);
+  const loss = readLoss(fwd.loss);
   tf.dispose([fwd.loss, fwd.prediction]);
   applyUpdate(params, state, grads, lr);
   return loss;
@@ -388,7 +390,7 @@ function evaluate(params: Params, ds: rt.Dataset, batchSize: number): Evaluation
   for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {
     const batch = toBatch(b);
     const fwd = forward(params, batch, false);
-    lossSum += readScalar(fwd.loss) * b.size;
+    lossSum += readLoss(fwd.loss) * b.size;
     predicted.set(predictClasses(fwd.prediction), offset);
     scores.set(fwd.prediction.dataSync(), offset);
     offset += b.size;

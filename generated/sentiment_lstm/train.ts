@@ -152,7 +152,7 @@ interface Batch {
 
 /** What `forward` hands on. The caller owns `loss` and `prediction`; `backward` disposes the rest. */
 interface Forward {
-  /** The scalar training loss. */
+  /** The per-example training losses: the loss is their mean, taken on the host by `readLoss` (a kernel fewer). */
   loss: tf.Tensor;
   /** The net's output, f32[batch, 1]. */
   prediction: tf.Tensor;
@@ -195,8 +195,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 22: loss      = binary_cross_entropy(logit, positive)
   const t17 = tf.reshape(logit, [-1]);
   const t18 = rt.sigmoidCrossEntropy(t17, batch.positive);
-  const t19 = rt.mean(t18);
-  return { loss: t19, prediction: logit, e, t5, t9, t10, h, t17, t18 };
+  return { loss: t18, prediction: logit, e, t5, t9, t10, h, t17, t18 };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -212,7 +211,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   // ∂ line 22: loss      = binary_cross_entropy(logit, positive)
   const d20 = tf.scalar(1 / t18.shape[0]); // ∂ mean (loss), line 22
   const d21 = tf.broadcastTo(d20, t18.shape); // ∂ mean (loss), line 22
-  tf.dispose([d20, t18]);
+  d20.dispose();
   const d22 = rt.sigmoidCrossEntropyGrad(t17, batch.positive, d21); // ∂ sigmoid_cross_entropy (loss), line 22
   tf.dispose([d21, t17]);
   const d23 = tf.reshape(d22, [-1, 1]); // ∂ reshape (loss), line 22
@@ -362,9 +361,12 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
 
 // ─── Training step ─────────────────────────────────────────────────────────────
 
-/** Reads a scalar tensor back to the host (the one sync of a step). */
-function readScalar(t: tf.Tensor): number {
-  return t.dataSync()[0]!;
+/** Reads the loss back to the host (the one sync of a step): the mean of what `forward` hands on as `loss`, per-example losses or the scalar loss itself. */
+function readLoss(t: tf.Tensor): number {
+  const values = t.dataSync();
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum / values.length;
 }
 
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
@@ -374,7 +376,7 @@ type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number) 
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number): number {
   const fwd = forward(params, batch, true);
   const grads = backward(params, batch, fwd);
-  const loss = readScalar(fwd.loss);
+  const loss = readLoss(fwd.loss);
   tf.dispose([fwd.loss, fwd.prediction]);
   applyUpdate(params, state, grads, lr);
   return loss;
@@ -434,7 +436,7 @@ function evaluate(params: Params, ds: rt.Dataset, batchSize: number): Evaluation
   for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {
     const batch = toBatch(b);
     const fwd = forward(params, batch, false);
-    lossSum += readScalar(fwd.loss) * b.size;
+    lossSum += readLoss(fwd.loss) * b.size;
     predicted.set(predictClasses(fwd.prediction), offset);
     scores.set(fwd.prediction.dataSync(), offset);
     offset += b.size;

@@ -56,7 +56,15 @@ export interface StepPlan {
   backward: PlannedStatement[];
   /** Forward values `backward` reads, by identifier (handed over in `Forward`). */
   saved: string[];
+  /** What `forward` hands on as `loss`: the scalar loss, or the per-example losses whose mean it is (see `lossPerExample`). */
   loss: string;
+  /**
+   * True when the loss is the mean of a per-example vector and nothing else
+   * reads that mean: `forward` hands on the vector and the host averages it when
+   * it reads the loss back (a kernel fewer per step; the backward pass never
+   * reads the mean's value, only its 1/B).
+   */
+  lossPerExample: boolean;
   prediction: string;
   grads: PlannedGrad[];
   /** New values of state parameters, handed over in `Forward`; the training step assigns them. */
@@ -95,7 +103,8 @@ export function planStep(tg: TrainingGraph): StepPlan {
   const gradOf = new Map<ValueId, string>();
   for (const [param, g] of Object.entries(tg.grads)) if (!gradOf.has(g)) gradOf.set(g, param);
 
-  const needed = neededNodes(tg, prediction);
+  const handed = handedLoss(tg, prediction);
+  const needed = neededNodes(tg, prediction, handed.id);
   const statements = new Map<ValueId, PlannedStatement>();
   for (const node of nodes) {
     if (!needed.has(node.id)) continue;
@@ -138,7 +147,7 @@ export function planStep(tg: TrainingGraph): StepPlan {
   const backward = [...statements.values()].filter((s) => s.node.origin.phase !== 'forward');
   const rootOf = (id: ValueId) => root.get(id) ?? id;
   // The new values of state parameters outlive the step: the caller owns them like the loss.
-  const callerOwned = new Set([rootOf(tg.loss), rootOf(prediction), ...updateIds.map(([, id]) => rootOf(id))]);
+  const callerOwned = new Set([rootOf(handed.id), rootOf(prediction), ...updateIds.map(([, id]) => rootOf(id))]);
 
   // Forward values read by backward are handed over, not disposed in forward.
   const saved = new Set<ValueId>();
@@ -175,7 +184,8 @@ export function planStep(tg: TrainingGraph): StepPlan {
     forward,
     backward,
     saved: savedIds.map((id) => statements.get(id)!.name),
-    loss: refOf(ref, tg.loss),
+    loss: refOf(ref, handed.id),
+    lossPerExample: handed.perExample,
     prediction: refOf(ref, prediction),
     grads,
     updates: updateIds.map(([param, id]) => ({ param: tg.params.find((p) => p.name === param)!, field: paramFields.get(param)!, name: refOf(ref, id) })),
@@ -189,10 +199,18 @@ function refOf(ref: Map<ValueId, string>, id: ValueId): string {
   return r;
 }
 
-/** Nodes the training step needs: everything the loss, the prediction and the gradients depend on. */
-function neededNodes(tg: TrainingGraph, prediction: ValueId): Set<ValueId> {
+/** The loss value `forward` hands on: the per-example vector under a batch mean nothing else reads, else the loss. */
+function handedLoss(tg: TrainingGraph, prediction: ValueId): { id: ValueId; perExample: boolean } {
+  const loss = tg.graph.nodes[tg.loss]!;
+  const x = loss.inputs[0];
+  if (loss.op !== 'mean' || x === undefined || tg.graph.nodes[x]!.type.shape.length !== 1 || prediction === tg.loss) return { id: tg.loss, perExample: false };
+  return neededNodes(tg, prediction, x).has(tg.loss) ? { id: tg.loss, perExample: false } : { id: x, perExample: true };
+}
+
+/** Nodes the training step needs: everything the handed-on loss, the prediction and the gradients depend on. */
+function neededNodes(tg: TrainingGraph, prediction: ValueId, loss: ValueId): Set<ValueId> {
   const needed = new Set<ValueId>();
-  const stack = [tg.loss, prediction, ...Object.values(tg.grads), ...Object.values(tg.updates ?? {})];
+  const stack = [loss, prediction, ...Object.values(tg.grads), ...Object.values(tg.updates ?? {})];
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (needed.has(id)) continue;

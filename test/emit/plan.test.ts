@@ -2,7 +2,7 @@
 // is disposed exactly once — at its last use — or handed to the caller.
 import { describe, expect, it } from 'vitest';
 import { planStep, type StepPlan } from '../../src/emit/plan.js';
-import { tinyModel, type FixtureOptions } from './fixture.js';
+import { tinyBinaryModel, tinyModel, type FixtureOptions } from './fixture.js';
 
 function created(plan: StepPlan): string[] {
   return [...plan.forward, ...plan.backward].map((s) => s.name);
@@ -59,5 +59,21 @@ describe('planStep', () => {
     const plan = planStep(tinyModel().tg);
     expect(plan.constants.map((c) => c.expr)).toContain('tf.scalar(0.0001)');
     for (const s of [...plan.forward, ...plan.backward]) expect(s.expr).not.toMatch(/^tf\.scalar\([-\d.e]+\)$/);
+  });
+
+  it('hands on the per-example losses when the loss is just their batch mean (the host averages them)', () => {
+    const { tg } = tinyBinaryModel();
+    const plan = planStep(tg);
+    expect(plan.lossPerExample).toBe(true);
+    expect(plan.forward.some((s) => s.node.id === tg.loss)).toBe(false);
+    const handed = plan.forward.find((s) => s.name === plan.loss)!;
+    expect(handed.node.op).toBe('sigmoid_cross_entropy');
+  });
+
+  it('keeps the scalar loss when more than a mean makes it (a regulariser added)', () => {
+    const { tg } = tinyModel();
+    const plan = planStep(tg);
+    expect(plan.lossPerExample).toBe(false);
+    expect(plan.forward.find((s) => s.name === plan.loss)!.node.id).toBe(tg.loss);
   });
 });

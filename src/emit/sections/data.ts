@@ -99,7 +99,7 @@ function emitEvaluation(out: ProgramBuilder, ctx: EmitContext): void {
     'for (const b of rt.batches(ds, batchSize, BATCH_OPTIONS)) {',
     '  const batch = toBatch(b);',
     `  const fwd = forward(params, batch, false${rngArg});`,
-    '  lossSum += readScalar(fwd.loss) * b.size;',
+    '  lossSum += readLoss(fwd.loss) * b.size;',
     ...(classification ? ['  predicted.set(predictClasses(fwd.prediction), offset);'] : []),
     ...(binary ? ['  scores.set(fwd.prediction.dataSync(), offset);'] : []),
     '  offset += b.size;',

@@ -23,7 +23,11 @@ export function emitForwardVariant(out: ProgramBuilder, ctx: EmitContext, v: Ste
   const { plan, tg } = v;
   const prediction = tg.graph.nodes[tg.outputs['prediction'] ?? tg.loss]!;
   record(out, `Forward${v.suffix}`, `What \`forward${v.suffix}\` hands on. The caller owns \`loss\` and \`prediction\`; \`backward${v.suffix}\` disposes the rest.`, [
-    { name: 'loss', type: 'tf.Tensor', doc: 'The scalar training loss.' },
+    {
+      name: 'loss',
+      type: 'tf.Tensor',
+      doc: plan.lossPerExample ? 'The per-example training losses: the loss is their mean, taken on the host by `readLoss` (a kernel fewer).' : 'The scalar training loss.',
+    },
     { name: 'prediction', type: 'tf.Tensor', doc: `The net's output, ${typeText(prediction.type)}.` },
     ...plan.saved.map((name) => ({ name, type: 'tf.Tensor', doc: savedDoc(ctx, v, name) })),
     ...plan.updates.map((u) => ({ name: u.name, type: 'tf.Tensor', doc: `The new \`${u.param.name}\` (running statistic): \`trainStep${v.suffix}\` assigns it; unchanged outside training.` })),

@@ -8,11 +8,11 @@ import { phaseList } from './forward.js';
 export function emitTrainStep(out: ProgramBuilder, ctx: EmitContext): void {
   section(out, 'Training step');
   func(out, {
-    name: 'readScalar',
-    doc: 'Reads a scalar tensor back to the host (the one sync of a step).',
+    name: 'readLoss',
+    doc: 'Reads the loss back to the host (the one sync of a step): the mean of what `forward` hands on as `loss`, per-example losses or the scalar loss itself.',
     params: [['t', 'tf.Tensor']],
     returns: 'number',
-    body: ['return t.dataSync()[0]!;'],
+    body: ['const values = t.dataSync();', 'let sum = 0;', 'for (const v of values) sum += v;', 'return sum / values.length;'],
   });
   const rng = ctx.usesRng;
   const params: [string, string][] = [['params', 'Params'], ['state', 'OptimizerState'], ['batch', 'Batch'], ['lr', 'number']];
@@ -28,7 +28,7 @@ export function emitTrainStep(out: ProgramBuilder, ctx: EmitContext): void {
       body: [
         `const fwd = forward${v.suffix}(params, batch, true${rng ? ', rng' : ''});`,
         `const grads = backward${v.suffix}(params, batch, fwd);`,
-        'const loss = readScalar(fwd.loss);',
+        'const loss = readLoss(fwd.loss);',
         'tf.dispose([fwd.loss, fwd.prediction]);',
         `applyUpdate${v.suffix}(params, state, grads, lr);`,
         ...(v.plan.updates.length > 0 ? ['// Running statistics (batch_norm) take their new values.'] : []),
