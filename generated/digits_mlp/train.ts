@@ -230,6 +230,13 @@ function disposeOptimizerState(state: OptimizerState): void {
   state.fused?.dispose();
 }
 
+/** Brings the state's slot tensors up to date before they are read: on tfjs-node the fused kernels keep the slots in TensorFlow variables and do not read them back each step. */
+function syncOptimizerState(state: OptimizerState): void {
+  const fused = state.fused;
+  if (fused === null) return;
+  for (const field of TRAINABLE) [state.m[field], state.v[field]] = fused.slots(field, [state.m[field], state.v[field]]);
+}
+
 /** The state slots, as named in checkpoints (`<slot>:<parameter>`). */
 const SLOTS: readonly ('m' | 'v')[] = ['m', 'v'];
 
@@ -274,10 +281,10 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
   const fused = state.fused;
   if (fused !== null) {
     const f = fused.scalars(lr, state.step);
-    [params.h_weight, state.m.h_weight, state.v.h_weight] = fused.apply('h_weight', params.h_weight, grads.h_weight, [state.m.h_weight, state.v.h_weight], f);
-    [params.h_bias, state.m.h_bias, state.v.h_bias] = fused.apply('h_bias', params.h_bias, grads.h_bias, [state.m.h_bias, state.v.h_bias], f);
-    [params.logits_weight, state.m.logits_weight, state.v.logits_weight] = fused.apply('logits_weight', params.logits_weight, grads.logits_weight, [state.m.logits_weight, state.v.logits_weight], f);
-    [params.logits_bias, state.m.logits_bias, state.v.logits_bias] = fused.apply('logits_bias', params.logits_bias, grads.logits_bias, [state.m.logits_bias, state.v.logits_bias], f);
+    params.h_weight = fused.apply('h_weight', params.h_weight, grads.h_weight, [state.m.h_weight, state.v.h_weight], f);
+    params.h_bias = fused.apply('h_bias', params.h_bias, grads.h_bias, [state.m.h_bias, state.v.h_bias], f);
+    params.logits_weight = fused.apply('logits_weight', params.logits_weight, grads.logits_weight, [state.m.logits_weight, state.v.logits_weight], f);
+    params.logits_bias = fused.apply('logits_bias', params.logits_bias, grads.logits_bias, [state.m.logits_bias, state.v.logits_bias], f);
     f.dispose();
     return;
   }
@@ -396,8 +403,9 @@ interface Run {
   staleEpochs: number;
 }
 
-/** The named tensors of a checkpoint (shared with the run, not copies). */
+/** The named tensors of a checkpoint (shared with the run, not copies; the optimizer slots brought up to date first). */
 function checkpointTensors(run: Run): Record<string, tf.Tensor> {
+  syncOptimizerState(run.state);
   const tensors: Record<string, tf.Tensor> = {};
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) tensors[PARAM_NAMES[field]] = run.params[field];
   for (const slot of SLOTS) {
@@ -610,7 +618,7 @@ function installConstants(): void {
   K = uploadConstants();
 }
 
-export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, syncOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
 export type { Batch, Forward, OptimizerState, Params, StepFn };
 
 /** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */

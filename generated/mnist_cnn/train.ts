@@ -314,6 +314,13 @@ function disposeOptimizerState(state: OptimizerState): void {
   state.fused?.dispose();
 }
 
+/** Brings the state's slot tensors up to date before they are read: on tfjs-node the fused kernels keep the slots in TensorFlow variables and do not read them back each step. */
+function syncOptimizerState(state: OptimizerState): void {
+  const fused = state.fused;
+  if (fused === null) return;
+  for (const field of TRAINABLE) [state.m[field], state.v[field]] = fused.slots(field, [state.m[field], state.v[field]]);
+}
+
 /** The state slots, as named in checkpoints (`<slot>:<parameter>`). */
 const SLOTS: readonly ('m' | 'v')[] = ['m', 'v'];
 
@@ -358,12 +365,12 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
   const fused = state.fused;
   if (fused !== null) {
     const f = fused.scalars(lr, state.step);
-    [params.c1_weight, state.m.c1_weight, state.v.c1_weight] = fused.apply('c1_weight', params.c1_weight, grads.c1_weight, [state.m.c1_weight, state.v.c1_weight], f);
-    [params.c1_bias, state.m.c1_bias, state.v.c1_bias] = fused.apply('c1_bias', params.c1_bias, grads.c1_bias, [state.m.c1_bias, state.v.c1_bias], f);
-    [params.c2_weight, state.m.c2_weight, state.v.c2_weight] = fused.apply('c2_weight', params.c2_weight, grads.c2_weight, [state.m.c2_weight, state.v.c2_weight], f);
-    [params.c2_bias, state.m.c2_bias, state.v.c2_bias] = fused.apply('c2_bias', params.c2_bias, grads.c2_bias, [state.m.c2_bias, state.v.c2_bias], f);
-    [params.logits_weight, state.m.logits_weight, state.v.logits_weight] = fused.apply('logits_weight', params.logits_weight, grads.logits_weight, [state.m.logits_weight, state.v.logits_weight], f);
-    [params.logits_bias, state.m.logits_bias, state.v.logits_bias] = fused.apply('logits_bias', params.logits_bias, grads.logits_bias, [state.m.logits_bias, state.v.logits_bias], f);
+    params.c1_weight = fused.apply('c1_weight', params.c1_weight, grads.c1_weight, [state.m.c1_weight, state.v.c1_weight], f);
+    params.c1_bias = fused.apply('c1_bias', params.c1_bias, grads.c1_bias, [state.m.c1_bias, state.v.c1_bias], f);
+    params.c2_weight = fused.apply('c2_weight', params.c2_weight, grads.c2_weight, [state.m.c2_weight, state.v.c2_weight], f);
+    params.c2_bias = fused.apply('c2_bias', params.c2_bias, grads.c2_bias, [state.m.c2_bias, state.v.c2_bias], f);
+    params.logits_weight = fused.apply('logits_weight', params.logits_weight, grads.logits_weight, [state.m.logits_weight, state.v.logits_weight], f);
+    params.logits_bias = fused.apply('logits_bias', params.logits_bias, grads.logits_bias, [state.m.logits_bias, state.v.logits_bias], f);
     f.dispose();
     return;
   }
@@ -484,8 +491,9 @@ interface Run {
   staleEpochs: number;
 }
 
-/** The named tensors of a checkpoint (shared with the run, not copies). */
+/** The named tensors of a checkpoint (shared with the run, not copies; the optimizer slots brought up to date first). */
 function checkpointTensors(run: Run): Record<string, tf.Tensor> {
+  syncOptimizerState(run.state);
   const tensors: Record<string, tf.Tensor> = {};
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) tensors[PARAM_NAMES[field]] = run.params[field];
   for (const slot of SLOTS) {
@@ -698,7 +706,7 @@ function installConstants(): void {
   K = uploadConstants();
 }
 
-export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, syncOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
 export type { Batch, Forward, OptimizerState, Params, StepFn };
 
 /** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */

@@ -255,6 +255,13 @@ function disposeOptimizerState(state: OptimizerState): void {
   state.fused?.dispose();
 }
 
+/** Brings the state's slot tensors up to date before they are read: on tfjs-node the fused kernels keep the slots in TensorFlow variables and do not read them back each step. */
+function syncOptimizerState(state: OptimizerState): void {
+  const fused = state.fused;
+  if (fused === null) return;
+  for (const field of TRAINABLE) [state.m[field], state.v[field]] = fused.slots(field, [state.m[field], state.v[field]]);
+}
+
 /** The state slots, as named in checkpoints (`<slot>:<parameter>`). */
 const SLOTS: readonly ('m' | 'v')[] = ['m', 'v'];
 
@@ -299,9 +306,9 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
   const fused = state.fused;
   if (fused !== null) {
     const f = fused.scalars(lr, state.step);
-    [params.e_weight, state.m.e_weight, state.v.e_weight] = fused.apply('e_weight', params.e_weight, grads.e_weight, [state.m.e_weight, state.v.e_weight], f);
-    [params.logit_weight, state.m.logit_weight, state.v.logit_weight] = fused.apply('logit_weight', params.logit_weight, grads.logit_weight, [state.m.logit_weight, state.v.logit_weight], f);
-    [params.logit_bias, state.m.logit_bias, state.v.logit_bias] = fused.apply('logit_bias', params.logit_bias, grads.logit_bias, [state.m.logit_bias, state.v.logit_bias], f);
+    params.e_weight = fused.apply('e_weight', params.e_weight, grads.e_weight, [state.m.e_weight, state.v.e_weight], f);
+    params.logit_weight = fused.apply('logit_weight', params.logit_weight, grads.logit_weight, [state.m.logit_weight, state.v.logit_weight], f);
+    params.logit_bias = fused.apply('logit_bias', params.logit_bias, grads.logit_bias, [state.m.logit_bias, state.v.logit_bias], f);
     f.dispose();
     return;
   }
@@ -435,8 +442,9 @@ interface Run {
   vocabulary: string[];
 }
 
-/** The named tensors of a checkpoint (shared with the run, not copies). */
+/** The named tensors of a checkpoint (shared with the run, not copies; the optimizer slots brought up to date first). */
 function checkpointTensors(run: Run): Record<string, tf.Tensor> {
+  syncOptimizerState(run.state);
   const tensors: Record<string, tf.Tensor> = {};
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) tensors[PARAM_NAMES[field]] = run.params[field];
   for (const slot of SLOTS) {
@@ -653,7 +661,7 @@ function installConstants(): void {
   K = uploadConstants();
 }
 
-export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, syncOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
 export type { Batch, Forward, OptimizerState, Params, StepFn };
 
 /** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */

@@ -295,6 +295,13 @@ function disposeOptimizerState(state: OptimizerState): void {
   state.fused?.dispose();
 }
 
+/** Brings the state's slot tensors up to date before they are read: on tfjs-node the fused kernels keep the slots in TensorFlow variables and do not read them back each step. */
+function syncOptimizerState(state: OptimizerState): void {
+  const fused = state.fused;
+  if (fused === null) return;
+  for (const field of TRAINABLE) [state.m[field], state.v[field]] = fused.slots(field, [state.m[field], state.v[field]]);
+}
+
 /** The state slots, as named in checkpoints (`<slot>:<parameter>`). */
 const SLOTS: readonly ('m' | 'v')[] = ['m', 'v'];
 
@@ -339,12 +346,12 @@ function applyUpdate(params: Params, state: OptimizerState, grads: Grads, lr: nu
   const fused = state.fused;
   if (fused !== null) {
     const f = fused.scalars(lr, state.step);
-    [params.e_weight, state.m.e_weight, state.v.e_weight] = fused.apply('e_weight', params.e_weight, grads.e_weight, [state.m.e_weight, state.v.e_weight], f);
-    [params.h_kernel, state.m.h_kernel, state.v.h_kernel] = fused.apply('h_kernel', params.h_kernel, grads.h_kernel, [state.m.h_kernel, state.v.h_kernel], f);
-    [params.h_recurrent, state.m.h_recurrent, state.v.h_recurrent] = fused.apply('h_recurrent', params.h_recurrent, grads.h_recurrent, [state.m.h_recurrent, state.v.h_recurrent], f);
-    [params.h_bias, state.m.h_bias, state.v.h_bias] = fused.apply('h_bias', params.h_bias, grads.h_bias, [state.m.h_bias, state.v.h_bias], f);
-    [params.logit_weight, state.m.logit_weight, state.v.logit_weight] = fused.apply('logit_weight', params.logit_weight, grads.logit_weight, [state.m.logit_weight, state.v.logit_weight], f);
-    [params.logit_bias, state.m.logit_bias, state.v.logit_bias] = fused.apply('logit_bias', params.logit_bias, grads.logit_bias, [state.m.logit_bias, state.v.logit_bias], f);
+    params.e_weight = fused.apply('e_weight', params.e_weight, grads.e_weight, [state.m.e_weight, state.v.e_weight], f);
+    params.h_kernel = fused.apply('h_kernel', params.h_kernel, grads.h_kernel, [state.m.h_kernel, state.v.h_kernel], f);
+    params.h_recurrent = fused.apply('h_recurrent', params.h_recurrent, grads.h_recurrent, [state.m.h_recurrent, state.v.h_recurrent], f);
+    params.h_bias = fused.apply('h_bias', params.h_bias, grads.h_bias, [state.m.h_bias, state.v.h_bias], f);
+    params.logit_weight = fused.apply('logit_weight', params.logit_weight, grads.logit_weight, [state.m.logit_weight, state.v.logit_weight], f);
+    params.logit_bias = fused.apply('logit_bias', params.logit_bias, grads.logit_bias, [state.m.logit_bias, state.v.logit_bias], f);
     f.dispose();
     return;
   }
@@ -481,8 +488,9 @@ interface Run {
   vocabulary: string[];
 }
 
-/** The named tensors of a checkpoint (shared with the run, not copies). */
+/** The named tensors of a checkpoint (shared with the run, not copies; the optimizer slots brought up to date first). */
 function checkpointTensors(run: Run): Record<string, tf.Tensor> {
+  syncOptimizerState(run.state);
   const tensors: Record<string, tf.Tensor> = {};
   for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) tensors[PARAM_NAMES[field]] = run.params[field];
   for (const slot of SLOTS) {
@@ -699,7 +707,7 @@ function installConstants(): void {
   K = uploadConstants();
 }
 
-export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
+export { MODEL, OPTIMIZER, PARAM_NAMES, PARAM_SHAPES, TRAINABLE, initParams, initOptimizerState, disposeOptimizerState, syncOptimizerState, installConstants, forward, backward, applyUpdate, trainStep, evaluate, main };
 export type { Batch, Forward, OptimizerState, Params, StepFn };
 
 /** True when this file is the program node was asked to run (symlinks resolved), not a module someone imported. */

@@ -10,8 +10,10 @@ import { readRuntimeFiles } from '../../src/emit/runtime-files.js';
 import type { OptimizerConfig } from '../../src/check/model.js';
 import { SOURCE, blobsCsv, tinyBinaryModel, tinyModel, tinyPhasedModel, type FixtureOptions } from './fixture.js';
 import { writeEmitted } from './harness.js';
+import { loadNative } from '../support/native.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
+const hasNative = await loadNative();
 const RUNTIME = readRuntimeFiles();
 
 function build(name: string, opts: FixtureOptions | 'phased' = {}): string {
@@ -30,8 +32,8 @@ interface RunResult {
   steps: Map<number, { tensors: number; loss: string }>;
 }
 
-function run(dir: string, args: string[]): RunResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'train.ts'), '--backend', 'cpu', '--data-dir', dir, ...args], {
+function run(dir: string, args: string[], backend = 'cpu'): RunResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'train.ts'), '--backend', backend, '--data-dir', dir, ...args], {
     cwd: REPO,
     env: { ...process.env, NNC_TRACE_TENSORS: '1' },
     encoding: 'utf8',
@@ -74,6 +76,16 @@ describe('the emitted trainer', () => {
     const second = run(adamDir, ['--epochs', '4', '--checkpoint-dir', ckpt, '--resume']);
     expect([straight.status, first.status, second.status]).toEqual([0, 0, 0]);
     expect(second.stderr + second.stdout).toMatch(/resuming from .* after epoch 2 \(step 28\)/);
+    expect([...second.steps.keys()][0]).toBe(29);
+    for (let step = 29; step <= 56; step++) expect(second.steps.get(step)!.loss, `step ${step}`).toBe(straight.steps.get(step)!.loss);
+  });
+
+  it.skipIf(!hasNative)('--resume continues exactly on tfjs-node too, where fused Adam keeps its slots in variables (synced into the checkpoint)', () => {
+    const straight = run(adamDir, ['--epochs', '4', '--checkpoint-dir', join(adamDir, 'ckpt-node-straight')], 'node');
+    const ckpt = join(adamDir, 'ckpt-node-resumed');
+    const first = run(adamDir, ['--epochs', '2', '--checkpoint-dir', ckpt], 'node');
+    const second = run(adamDir, ['--epochs', '4', '--checkpoint-dir', ckpt, '--resume'], 'node');
+    expect([straight.status, first.status, second.status], second.stderr).toEqual([0, 0, 0]);
     expect([...second.steps.keys()][0]).toBe(29);
     for (let step = 29; step <= 56; step++) expect(second.steps.get(step)!.loss, `step ${step}`).toBe(straight.steps.get(step)!.loss);
   });

@@ -44,10 +44,13 @@ describe.skipIf(!hasNative)('fused updates on tfjs-node', () => {
         }
         const gRef = Array.from({ length: 6 }, rand);
         const k = updater.scalars(o.lr, t);
-        [w, ...slots] = updater.apply('w', w, tf.tensor(gRef, [2, 3]), slots, k);
+        w = updater.apply('w', w, tf.tensor(gRef, [2, 3]), slots, k);
         k.dispose();
         wRef = ref.step(wRef, gRef, t);
         Array.from(w.dataSync()).forEach((v, i) => expect(v, `step ${t}, element ${i}`).toBeCloseTo(wRef[i]!, 5));
+        // the slots are read back only on request: every other step here, and before the restore
+        if (t % 2 === 1 && t !== 3) continue;
+        slots = updater.slots('w', slots);
         slots.forEach((s, j) => Array.from(s.dataSync()).forEach((v, i) => expect(v, `step ${t}, slot ${j}, element ${i}`).toBeCloseTo(ref.state[i]![j]!, 5)));
         if (t === 2) settled = tf.memory().numTensors;
         if (t > 2) expect(tf.memory().numTensors, `tensors after step ${t}`).toBe(settled);
@@ -63,14 +66,52 @@ describe.skipIf(!hasNative)('fused updates on tfjs-node', () => {
   it('keeps two parameters with equal initial slots independent (no shared buffers)', () => {
     const updater = fusedUpdater('adam', { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }) as FusedUpdater;
     const zeros = tf.zeros([4]);
-    let a = [tf.ones([4]), zeros, zeros] as [tf.Tensor, tf.Tensor, tf.Tensor];
     const k = updater.scalars(0.1, 1);
-    a = updater.apply('a', a[0], tf.fill([4], 2), [a[1], a[2]], k);
+    const w = updater.apply('a', tf.ones([4]), tf.fill([4], 2), [zeros, zeros], k);
     k.dispose();
+    const a = [w, ...updater.slots('a', [zeros, zeros])] as [tf.Tensor, tf.Tensor, tf.Tensor];
     // m = 0.1·2 and v = 0.001·4: one shared zeros buffer would have coupled them
     expect(a[1].dataSync()[0]).toBeCloseTo(0.2, 6);
     expect(a[2].dataSync()[0]).toBeCloseTo(0.004, 6);
     updater.dispose();
     tf.dispose(a);
   });
+
+  it('runs two kernels per step and parameter (the update and a read of the parameter), reading the slots only on request', () => {
+    const updater = fusedUpdater('adam', { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }) as FusedUpdater;
+    const slots = [tf.zeros([3]), tf.zeros([3])];
+    let w = tf.ones([3]);
+    const grads = [tf.fill([3], 1), tf.fill([3], 2)];
+    const k = updater.scalars(0.1, 1);
+    w = updater.apply('w', w, grads[0]!, slots, k); // loads the variables
+    const ops = countingOps(() => (w = updater.apply('w', w, grads[1]!, slots, k)));
+    k.dispose();
+    expect(ops).toEqual(['ResourceApplyAdam', 'ReadVariableOp']);
+    expect(countingOps(() => updater.slots('w', slots))).toEqual(['ReadVariableOp', 'ReadVariableOp']);
+    updater.dispose();
+    tf.dispose([w, ...slots]);
+  });
 });
+
+/** The TensorFlow ops `f` runs through tfjs-node's binding, by name. */
+function countingOps(f: () => void): string[] {
+  const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
+  const original = backend.binding;
+  const names: string[] = [];
+  const wrapped: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(original)) {
+    const v = original[key];
+    wrapped[key] = typeof v === 'function' ? (...a: unknown[]) => (v as (...x: unknown[]) => unknown).apply(original, a) : v;
+  }
+  wrapped['executeOp'] = (...a: unknown[]) => {
+    names.push(String(a[0]));
+    return (original['executeOp'] as (...x: unknown[]) => unknown).apply(original, a);
+  };
+  backend.binding = wrapped;
+  try {
+    f();
+  } finally {
+    backend.binding = original;
+  }
+  return names;
+}

@@ -23,10 +23,11 @@ export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
   ]);
   func(out, {
     name: 'checkpointTensors',
-    doc: 'The named tensors of a checkpoint (shared with the run, not copies).',
+    doc: 'The named tensors of a checkpoint (shared with the run, not copies; the optimizer slots brought up to date first).',
     params: [['run', 'Run']],
     returns: 'Record<string, tf.Tensor>',
     body: [
+      ...(slots.length > 0 ? ['syncOptimizerState(run.state);'] : []),
       'const tensors: Record<string, tf.Tensor> = {};',
       'for (const field of Object.keys(PARAM_NAMES) as (keyof Params)[]) tensors[PARAM_NAMES[field]] = run.params[field];',
       ...(slots.length > 0 ? ['for (const slot of SLOTS) {', '  for (const field of TRAINABLE) tensors[`${slot}:${PARAM_NAMES[field]}`] = run.state[slot][field];', '}'] : []),

@@ -14,7 +14,7 @@ export function emitEntry(out: ProgramBuilder, ctx: EmitContext): void {
     returns: 'void',
     body: ['K = uploadConstants();'],
   });
-  const values = ['MODEL', 'OPTIMIZER', 'PARAM_NAMES', 'PARAM_SHAPES', 'TRAINABLE', 'initParams', 'initOptimizerState', 'disposeOptimizerState', 'installConstants'];
+  const values = ['MODEL', 'OPTIMIZER', 'PARAM_NAMES', 'PARAM_SHAPES', 'TRAINABLE', 'initParams', 'initOptimizerState', 'disposeOptimizerState', 'syncOptimizerState', 'installConstants'];
   for (const v of ctx.variants) values.push(`forward${v.suffix}`, `backward${v.suffix}`, `applyUpdate${v.suffix}`, `trainStep${v.suffix}`);
   values.push('evaluate', 'main');
   out.addStatements((w) => {

@@ -69,8 +69,31 @@ function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate):
     returns: 'void',
     body: disposals.length > 0 ? disposals : ['void state; // sgd keeps no tensors'],
   });
+  emitSyncState(out, t, fused !== null);
   const slotNames = t.slots.map((s) => s.name);
   constant(out, 'SLOTS', literal(slotNames), 'The state slots, as named in checkpoints (`<slot>:<parameter>`).', `readonly (${slotNames.length > 0 ? slotNames.map((s) => `'${s}'`).join(' | ') : 'never'})[]`);
+}
+
+/** `syncOptimizerState`: brings the state's slot tensors up to date from the fused kernels' variables (before a checkpoint reads them). */
+function emitSyncState(out: ProgramBuilder, t: OptimizerTemplate, fused: boolean): void {
+  const refs = t.slots.map((s) => `state.${s.name}[field]`);
+  const body =
+    fused && refs.length > 0
+      ? [
+          'const fused = state.fused;',
+          'if (fused === null) return;',
+          `for (const field of TRAINABLE) [${refs.join(', ')}] = fused.slots(field, [${refs.join(', ')}]);`,
+        ]
+      : [`void state; // ${refs.length === 0 ? `${t.kind} keeps no slots` : 'the slots are always up to date'}`];
+  func(out, {
+    name: 'syncOptimizerState',
+    doc: fused && refs.length > 0
+      ? "Brings the state's slot tensors up to date before they are read: on tfjs-node the fused kernels keep the slots in TensorFlow variables and do not read them back each step."
+      : "Brings the state's slot tensors up to date before they are read (nothing to do for this optimizer).",
+    params: [['state', 'OptimizerState']],
+    returns: 'void',
+    body,
+  });
 }
 
 function emitStepScalars(out: ProgramBuilder, t: OptimizerTemplate): void {
@@ -179,7 +202,7 @@ function fusedBranch(ctx: EmitContext, t: OptimizerTemplate, groups: Group[]): s
     for (const p of g.params) {
       const f = ctx.field(p);
       const slots = slotRefs(t, f);
-      body.push(`  [${[`params.${f}`, ...slots].join(', ')}] = fused.apply('${f}', params.${f}, grads.${f}, [${slots.join(', ')}], ${groupName(i, 'f')});`);
+      body.push(`  params.${f} = fused.apply('${f}', params.${f}, grads.${f}, [${slots.join(', ')}], ${groupName(i, 'f')});`);
     }
   }
   groups.forEach((_, i) => body.push(`  ${groupName(i, 'f')}.dispose();`));
