@@ -6,7 +6,7 @@ import { checkModel } from './check/index.js';
 import { phaseForwards } from './check/phase-graphs.js';
 import type { CheckedModel } from './check/model.js';
 import { differentiate } from './autodiff/differentiate.js';
-import { optimize } from './passes/index.js';
+import { foldStepSize, optimize } from './passes/index.js';
 import type { Spec } from './syntax/ast.js';
 import type { TrainingGraph } from './ir/types.js';
 import { checkPretrained, type PretrainedHeader } from './check/init-from.js';
@@ -65,5 +65,21 @@ export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: Pipel
   const finish = (g: TrainingGraph): TrainingGraph => (opts.optimize === false ? g : optimize(g));
   const phases = phaseForwards(model).map((fwd) => finish(differentiate(fwd, sink)));
   if (sink.hasErrors) return null;
-  return { spec, model, raw, training: finish(raw), phases, used };
+  const training = finish(raw);
+  const folded = opts.optimize === false ? null : foldStepSizeEverywhere(model, [training, ...phases]);
+  return { spec, model, raw, training: folded?.[0] ?? training, phases: folded?.slice(1) ?? phases, used };
+}
+
+/**
+ * Plain SGD with one learning rate for every parameter, no clipping and no
+ * decay: its learning rate can join the loss gradient (src/passes/fold-step.ts)
+ * when every graph (the whole model's and each phase's) allows it; all or none,
+ * since one update rule is emitted for all of them.
+ */
+function foldStepSizeEverywhere(model: CheckedModel, graphs: TrainingGraph[]): TrainingGraph[] | null {
+  const o = model.optimizer;
+  if (o.kind !== 'sgd' || (o.hyper['weight_decay'] ?? 0) !== 0 || o.clipNorm !== null) return null;
+  if (graphs.some((g) => g.params.some((p) => p.trainable && p.lrScale !== 1))) return null;
+  const folded = graphs.map(foldStepSize);
+  return folded.every((g) => g !== null) ? (folded as TrainingGraph[]) : null;
 }

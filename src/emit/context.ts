@@ -50,6 +50,8 @@ export interface EmitContext {
   opts: EmitOptions;
   /** Parameters trained in some phase (gradients, optimizer state), in declaration order. */
   trainable: ParamInfo[];
+  /** The learning rate is folded into every variant's loss gradient (src/passes/fold-step.ts): `backward` takes it, the update subtracts. */
+  stepScaled: boolean;
   /** Parameters never trained: no gradient, no update, no optimizer state. */
   frozen: ParamInfo[];
   /** True when the forward pass draws random numbers (dropout). */
@@ -78,6 +80,7 @@ export function makeContext(model: CheckedModel, tg: TrainingGraph, opts: EmitOp
     variants,
     opts,
     trainable: tg.params.filter((p) => trained.has(p.name)),
+    stepScaled: variants.every((v) => v.tg.stepScaled === true),
     frozen: tg.params.filter((p) => !trained.has(p.name) && !p.state),
     usesRng: variants.some((v) => v.plan.usesRng),
     where,

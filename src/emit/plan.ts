@@ -12,7 +12,7 @@ import type { LowerContext } from '../ops/op.js';
 import { OPS } from '../ops/registry.js';
 import { constantName, NameTable } from './names.js';
 
-export const LOWER_CONTEXT: LowerContext = { training: 'training', rng: 'rng' };
+export const LOWER_CONTEXT: LowerContext = { training: 'training', rng: 'rng', stepSize: 'stepSize' };
 
 /** One `const name = expr;` of the generated forward or backward function. */
 export interface PlannedStatement {

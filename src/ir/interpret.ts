@@ -19,12 +19,14 @@ export interface RunOptions {
    * temporaries), and the dtype and static sizes the shape rule promised.
    */
   verify?: boolean;
+  /** The step size a step-scaled graph's loss gradient carries (src/passes/fold-step.ts); default 1: the true gradients. */
+  stepSize?: number;
 }
 
-type Kernel = (tfNs: typeof tf, rtNs: typeof rt, training: boolean, rng: Rng, ...args: tf.Tensor[]) => tf.Tensor;
+type Kernel = (tfNs: typeof tf, rtNs: typeof rt, training: boolean, rng: Rng, stepSize: number, ...args: tf.Tensor[]) => tf.Tensor;
 
 /** The names the compiled expressions see (the emitter uses the same for training/rng). */
-const CTX: LowerContext = { training: 'training', rng: 'rng' };
+const CTX: LowerContext = { training: 'training', rng: 'rng', stepSize: 'stepSize' };
 const compiled = new Map<string, Kernel>();
 
 /** The lowering contract's one TypeScript-only form: a rank cast, `x as tf.Tensor4D`. */
@@ -35,7 +37,7 @@ export function compileLowering(expr: string, arity: number): Kernel {
   const key = `${arity}|${expr}`;
   let fn = compiled.get(key);
   if (!fn) {
-    const params = ['tf', 'rt', 'training', 'rng', ...Array.from({ length: arity }, (_, i) => `a${i}`)];
+    const params = ['tf', 'rt', 'training', 'rng', 'stepSize', ...Array.from({ length: arity }, (_, i) => `a${i}`)];
     fn = new Function(...params, `return (${expr.replace(RANK_CAST, '')});`) as Kernel;
     compiled.set(key, fn);
   }
@@ -114,7 +116,7 @@ export function runGraph(graph: Graph, feeds: ReadonlyMap<ValueId, tf.Tensor>, w
       const args = node.inputs.map((i) => values.get(i)!);
       const kernel = compileLowering(nodeExpression(node), args.length);
       const before = opts.verify ? tf.memory().numTensors - rt.heldTensors() : 0;
-      const result = kernel(tf, rt, opts.training, rng, ...args);
+      const result = kernel(tf, rt, opts.training, rng, opts.stepSize ?? 1, ...args);
       if (opts.verify) {
         // Tensors the runtime keeps for later (cached constants, a loss gradient for the backward pass) are not the node's.
         const created = tf.memory().numTensors - rt.heldTensors() - before;

@@ -108,4 +108,10 @@ export interface ForwardGraph {
 /** Forward + backward: `grads[name]` is the gradient node of each trainable parameter. */
 export interface TrainingGraph extends ForwardGraph {
   grads: Record<string, ValueId>;
+  /**
+   * Set by the fold-step pass (src/passes/fold-step.ts): the loss gradient
+   * carries the step size, so `grads` are lr·∂loss/∂p, and plain SGD's update
+   * is w − g.
+   */
+  stepScaled?: boolean;
 }

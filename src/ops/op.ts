@@ -49,6 +49,8 @@ export interface LowerContext {
   training: string;
   /** Expression for the trainer's seeded random generator, used by stochastic ops. */
   rng: string;
+  /** Expression for the step size folded into the loss gradient (src/passes/fold-step.ts), a host number. */
+  stepSize: string;
 }
 
 export interface OpDef {

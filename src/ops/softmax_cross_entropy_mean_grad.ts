@@ -5,6 +5,9 @@
 // softmax_cross_entropy_grad(logits, labels, broadcast(inv_count)): one fused
 // kernel and one multiply by 1/B, instead of a broadcast, the fused kernel, a
 // reshape and a multiply.
+// With `stepScaled` (set by the fold-step pass, src/passes/fold-step.ts) it is
+// multiplied by the step size too, (softmax − onehot)·(lr/B), in the same one
+// multiply: the learning rate of plain SGD folded into the loss gradient.
 import type { TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
 import { call, fail } from './common.js';
@@ -22,5 +25,6 @@ export const softmaxCrossEntropyMeanGrad: OpDef = {
     return { dtype: 'f32', shape: logits.shape.slice() };
   },
   vjp: null, // backward-only kernel
-  lower: ([logits, labels]) => call('rt.softmaxCrossEntropyMeanGrad', logits!, labels!),
+  lower: ([logits, labels], node, ctx) =>
+    node.attrs['stepScaled'] === true ? call('rt.softmaxCrossEntropyMeanGrad', logits!, labels!, ctx.stepSize) : call('rt.softmaxCrossEntropyMeanGrad', logits!, labels!),
 };

@@ -13,6 +13,7 @@ export { eliminateCommonSubexpressions } from './cse.js';
 export { eliminateDeadCode, liveNodes } from './dce.js';
 export { foldConstants } from './fold.js';
 export { foldMean } from './fold-mean.js';
+export { foldStepSize, stepFoldRefusal } from './fold-step.js';
 export { simplify } from './simplify.js';
 export { rebuild, select, GraphWriter, type Decision, type NodeRewrite } from './rebuild.js';
 

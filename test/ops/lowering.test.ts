@@ -13,7 +13,7 @@ import { FORWARD, useCpu } from './harness.js';
 
 beforeAll(useCpu);
 
-const CTX = { training: 'training', rng: 'rng' };
+const CTX = { training: 'training', rng: 'rng', stepSize: 'stepSize' };
 
 /** Builds op over fresh inputs of the given shapes and returns its lowering over `names`. */
 function lowered(op: OpKind, shapes: (string | number)[][], attrs: Attrs, names: string[], dtypes: ('f32' | 'i32')[] = []): string {

@@ -72,7 +72,7 @@ function lowerings(): { kind: OpKind; expr: string }[] {
       const g = new GraphBuilder();
       const xs = types.map((t) => g.add('input', [], { dtype: t.dtype, shape: t.shape }, FORWARD));
       const id = g.add(kind, xs, attrs, FORWARD);
-      out.push({ kind, expr: OPS[kind].lower(xs.map((_, k) => `a${k}`), g.nodes[id]!, { training: 'training', rng: 'rng' }) });
+      out.push({ kind, expr: OPS[kind].lower(xs.map((_, k) => `a${k}`), g.nodes[id]!, { training: 'training', rng: 'rng', stepSize: 'stepSize' }) });
     }
   }
   return out;

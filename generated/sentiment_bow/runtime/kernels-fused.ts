@@ -8,16 +8,18 @@ import { withTemps } from './kernels-support.js';
 import { oneHot } from './kernels.js';
 
 /**
- * (softmax(logits) − onehot(labels)) / B: the gradient of the batch-mean
- * cross-entropy as one multiply by 1/B of the loss kernel's gradient half (on
- * tfjs-node, where the forward pass's kernel already made it, and 1/B is
- * uploaded once per batch size), else a few portable kernels.
+ * (softmax(logits) − onehot(labels)) · stepSize / B: the gradient of the
+ * batch-mean cross-entropy (times the step size folded into it, 1 when none)
+ * as one multiply of the loss kernel's gradient half (on tfjs-node, where the
+ * forward pass's kernel already made it, and the factor is uploaded only when
+ * it changes), else a few portable kernels.
  */
-export function softmaxCrossEntropyMeanGrad(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+export function softmaxCrossEntropyMeanGrad(logits: tf.Tensor, labels: tf.Tensor, stepSize = 1): tf.Tensor {
+  const factor = stepSize / logits.shape[0]!;
   const nb = native.nativeBackend();
-  if (nb) return withTemps((t) => tf.mul(t(native.softmaxCrossEntropyGradient(nb, logits, labels)), native.constantScalar(nb, 1 / logits.shape[0]!)));
+  if (nb) return withTemps((t) => native.elementwise(nb, 'Mul', [t(native.softmaxCrossEntropyGradient(nb, logits, labels)), native.latestScalar(nb, 'loss gradient factor', factor)]));
   return withTemps((t) => {
-    const inverse = t(tf.scalar(1 / logits.shape[0]!));
+    const inverse = t(tf.scalar(factor));
     const classes = logits.shape[logits.rank - 1]!;
     return tf.mul(t(tf.sub(t(tf.softmax(logits)), t(oneHot(labels, classes)))), inverse);
   });

@@ -33,16 +33,20 @@ function emitBackwardVariant(out: ProgramBuilder, ctx: EmitContext, v: StepVaria
   const { plan } = v;
   const all = v.trainable.length === ctx.trainable.length;
   const keys = v.trainable.map((n) => `'${ctx.field(n)}'`).join(' | ') || 'never';
-  alias(out, `Grads${v.suffix}`, all ? 'Record<Trainable, tf.Tensor>' : `Record<${keys}, tf.Tensor>`, `The gradient of the loss for each parameter \`backward${v.suffix}\` trains.`);
+  const what = ctx.stepScaled ? 'The gradient of the loss times the learning rate,' : 'The gradient of the loss';
+  alias(out, `Grads${v.suffix}`, all ? 'Record<Trainable, tf.Tensor>' : `Record<${keys}, tf.Tensor>`, `${what} for each parameter \`backward${v.suffix}\` trains.`);
   const body: string[] = [];
   if (plan.saved.length > 0) body.push(`const { ${plan.saved.join(', ')} } = fwd;`);
   if (body.length > 0) body.push('');
   body.push(...statementsWithSource(ctx, v, plan.backward, '∂ ', (s) => describe(ctx, v, s.node)));
   body.push(`return { ${plan.grads.map((g) => (g.expr === g.field ? g.field : `${g.field}: ${g.expr}`)).join(', ')} };`);
+  const scaled = ctx.stepScaled
+    ? ' times `stepSize` (the learning rate, folded into the loss gradient: every gradient is linear in it, so SGD only subtracts)'
+    : '';
   func(out, {
     name: `backward${v.suffix}`,
-    doc: `The gradients of the loss; disposes the activations \`forward${v.suffix}\` handed over (not \`loss\`, \`prediction\`).`,
-    params: [['params', 'Params'], ['batch', 'Batch'], ['fwd', `Forward${v.suffix}`]],
+    doc: `The gradients of the loss${scaled}; disposes the activations \`forward${v.suffix}\` handed over (not \`loss\`, \`prediction\`).`,
+    params: [['params', 'Params'], ['batch', 'Batch'], ['fwd', `Forward${v.suffix}`], ...(ctx.stepScaled ? [['stepSize', 'number'] as [string, string]] : [])],
     returns: `Grads${v.suffix}`,
     body,
   });

@@ -7,7 +7,7 @@ import type { ParamInfo } from '../../ir/types.js';
 import type { EmitContext, StepVariant } from '../context.js';
 import { constant, func, record, section } from '../build.js';
 import { literal, numberLiteral, type Plain } from '../literal.js';
-import { fusedRule, optimizerHyper, optimizerTemplate, weightDecay, type OptimizerTemplate } from './optimizers.js';
+import { fusedRule, optimizerHyper, optimizerTemplate, STEP_SCALED_SGD, weightDecay, type OptimizerTemplate } from './optimizers.js';
 
 /** The `OPTIMIZER` literal of the configuration section. */
 export function emitOptimizerConfig(out: ProgramBuilder, ctx: EmitContext): void {
@@ -18,17 +18,22 @@ export function emitOptimizerConfig(out: ProgramBuilder, ctx: EmitContext): void
 
 /** Scalars of the optimizer that never change: uploaded once, with the graph's constants. */
 export function optimizerConstants(ctx: EmitContext): { name: string; expr: string; doc: string }[] {
-  const t = optimizerTemplate(ctx.model.optimizer);
+  const t = emittedTemplate(ctx);
   const list = t.constants.map((c) => ({ name: c.name, expr: `tf.scalar(${c.value})`, doc: c.value }));
   if (ctx.model.optimizer.clipNorm !== null) list.push({ name: 'clipNorm', expr: 'tf.scalar(OPTIMIZER.clipNorm)', doc: 'OPTIMIZER.clipNorm' });
   return list;
 }
 
+/** The update rule the trainer writes out: the spec's, or SGD taking steps the compiler already scaled by lr. */
+export function emittedTemplate(ctx: EmitContext): OptimizerTemplate {
+  return ctx.stepScaled ? STEP_SCALED_SGD : optimizerTemplate(ctx.model.optimizer);
+}
+
 export function emitOptimizer(out: ProgramBuilder, ctx: EmitContext): void {
-  const t = optimizerTemplate(ctx.model.optimizer);
+  const t = emittedTemplate(ctx);
   section(out, `Optimizer: ${t.kind}`, [t.rule]);
   emitState(out, ctx, t);
-  emitStepScalars(out, t);
+  if (t.stepScalars.length > 0) emitStepScalars(out, t);
   emitRule(out, ctx, t);
   if (ctx.model.optimizer.clipNorm !== null) emitClipping(out);
   for (const v of ctx.variants) emitApplyUpdate(out, ctx, t, v);
@@ -36,7 +41,7 @@ export function emitOptimizer(out: ProgramBuilder, ctx: EmitContext): void {
 
 /** The `fused` field's initial value, or null when the rule has no fused kernel. */
 export function fusedInit(ctx: EmitContext): string | null {
-  const rule = fusedRule(ctx.model.optimizer);
+  const rule = ctx.stepScaled ? null : fusedRule(ctx.model.optimizer);
   return rule === null ? null : `rt.fusedUpdater('${rule}', OPTIMIZER)`;
 }
 
@@ -121,9 +126,14 @@ function emitRule(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): 
   func(out, {
     name: t.kind,
     doc: `One ${t.kind} update of a parameter \`w\` with gradient \`g\`: ${t.rule}. Disposes its inputs and returns the new tensors.`,
-    params: [['w', 'tf.Tensor'], ['g', 'tf.Tensor'], ...slots.map((s): [string, string] => [s, 'tf.Tensor']), ['k', 'StepScalars']],
+    params: [
+      ['w', 'tf.Tensor'],
+      ['g', 'tf.Tensor'],
+      ...slots.map((s): [string, string] => [s, 'tf.Tensor']),
+      ...(t.stepScalars.length > 0 ? [['k', 'StepScalars'] as [string, string]] : []),
+    ],
     returns: slots.length === 0 ? 'tf.Tensor' : `[${['tf.Tensor', ...slots.map(() => 'tf.Tensor')].join(', ')}]`,
-    body: ruleStatements(ctx.model.optimizer),
+    body: ctx.stepScaled ? t.body('g') : ruleStatements(ctx.model.optimizer),
   });
 }
 
@@ -172,18 +182,23 @@ function emitApplyUpdate(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemp
   const body: string[] = ['state.step += 1;'];
   if (ctx.model.optimizer.clipNorm !== null) body.push('grads = clipByGlobalNorm(grads);');
   if (fusedInit(ctx) !== null) body.push(...fusedBranch(ctx, t, groups));
-  groups.forEach((g, i) => {
-    const args = [groupRate(g)];
-    if (usesDecay) args.push(g.decayScale === 1 ? 'OPTIMIZER.weightDecay' : `OPTIMIZER.weightDecay * ${numberLiteral(g.decayScale)}`);
-    if (usesT) args.push('state.step');
-    const what = groups.length === 1 ? '' : ` // ${g.params.map((p) => p.name).join(', ')}`;
-    body.push(`const ${groupName(i)} = stepScalars(${args.join(', ')});${what}`);
-  });
-  for (const [i, g] of groups.entries()) {
-    for (const p of g.params) body.push(updateStatement(ctx, t, p, groupName(i)));
+  if (t.stepScalars.length === 0) {
+    body.push('// `lr` is already in the gradients: `backward` folded it into the loss gradient.');
+    for (const p of groups.flatMap((g) => g.params)) body.push(updateStatement(ctx, t, p, null));
+  } else {
+    groups.forEach((g, i) => {
+      const args = [groupRate(g)];
+      if (usesDecay) args.push(g.decayScale === 1 ? 'OPTIMIZER.weightDecay' : `OPTIMIZER.weightDecay * ${numberLiteral(g.decayScale)}`);
+      if (usesT) args.push('state.step');
+      const what = groups.length === 1 ? '' : ` // ${g.params.map((p) => p.name).join(', ')}`;
+      body.push(`const ${groupName(i)} = stepScalars(${args.join(', ')});${what}`);
+    });
+    for (const [i, g] of groups.entries()) {
+      for (const p of g.params) body.push(updateStatement(ctx, t, p, groupName(i)));
+    }
+    if (groups.length === 1) body.push(`tf.dispose(Object.values(${groupName(0)}));`);
+    else if (groups.length > 1) body.push(`tf.dispose([${groups.map((_, i) => `...Object.values(${groupName(i)})`).join(', ')}]);`);
   }
-  if (groups.length === 1) body.push(`tf.dispose(Object.values(${groupName(0)}));`);
-  else if (groups.length > 1) body.push(`tf.dispose([${groups.map((_, i) => `...Object.values(${groupName(i)})`).join(', ')}]);`);
   const which = v.suffix === '' ? 'every trainable parameter' : `the parameters of \`backward${v.suffix}\``;
   func(out, {
     name: `applyUpdate${v.suffix}`,
@@ -210,10 +225,10 @@ function fusedBranch(ctx: EmitContext, t: OptimizerTemplate, groups: Group[]): s
   return body;
 }
 
-function updateStatement(ctx: EmitContext, t: OptimizerTemplate, p: ParamInfo, k: string): string {
+function updateStatement(ctx: EmitContext, t: OptimizerTemplate, p: ParamInfo, k: string | null): string {
   const f = ctx.field(p);
   const slots = slotRefs(t, f);
-  const call = `${t.kind}(${[`params.${f}`, `grads.${f}`, ...slots, k].join(', ')});`;
+  const call = `${t.kind}(${[`params.${f}`, `grads.${f}`, ...slots, ...(k === null ? [] : [k])].join(', ')});`;
   return slots.length === 0 ? `params.${f} = ${call}` : `[${[`params.${f}`, ...slots].join(', ')}] = ${call}`;
 }
 

@@ -56,6 +56,20 @@ export function optimizerHyper(o: OptimizerConfig): Record<string, number> {
   }
 }
 
+/**
+ * Plain SGD when the compiler folded the learning rate into the loss gradient
+ * (src/passes/fold-step.ts): `backward` returns lr·g, so the update is one
+ * subtraction (one kernel per parameter) and needs no step scalar.
+ */
+export const STEP_SCALED_SGD: OptimizerTemplate = {
+  kind: 'sgd',
+  rule: 'w ← w − g, where g is already lr·∂loss/∂w (the learning rate is folded into the loss gradient)',
+  slots: [],
+  constants: [],
+  stepScalars: [],
+  body: (G) => [`const next = rt.sub(w, ${G});`, `tf.dispose([w, ${G}]);`, 'return next;'],
+};
+
 export function optimizerTemplate(o: OptimizerConfig): OptimizerTemplate {
   const decayed = weightDecay(o) > 0 && o.kind !== 'adamw';
   const couple = (t: OptimizerTemplate): OptimizerTemplate =>

@@ -27,7 +27,7 @@ export function emitTrainStep(out: ProgramBuilder, ctx: EmitContext): void {
       returns: 'number',
       body: [
         `const fwd = forward${v.suffix}(params, batch, true${rng ? ', rng' : ''});`,
-        `const grads = backward${v.suffix}(params, batch, fwd);`,
+        `const grads = backward${v.suffix}(params, batch, fwd${ctx.stepScaled ? ', lr' : ''});`,
         'const loss = readLoss(fwd.loss);',
         'tf.dispose([fwd.loss, fwd.prediction]);',
         `applyUpdate${v.suffix}(params, state, grads, lr);`,
