@@ -1,14 +1,14 @@
 // The compiler as one pure function per stage, composed. No I/O here: the CLI
 // reads files and hands text (and a resolver for `use "…"`) in.
-import type { DiagnosticSink } from './diagnostics/diagnostic.js';
+import { DiagnosticSink } from './diagnostics/diagnostic.js';
 import { frontEnd } from './syntax/index.js';
 import { checkModel } from './check/index.js';
 import { phaseForwards } from './check/phase-graphs.js';
 import type { CheckedModel } from './check/model.js';
 import { differentiate } from './autodiff/differentiate.js';
-import { foldStepSize, optimize } from './passes/index.js';
+import { foldStepSize, optimize, poolFirst } from './passes/index.js';
 import type { Spec } from './syntax/ast.js';
-import type { TrainingGraph } from './ir/types.js';
+import type { ForwardGraph, TrainingGraph } from './ir/types.js';
 import { checkPretrained, type PretrainedHeader } from './check/init-from.js';
 
 export interface SourceFile {
@@ -62,10 +62,16 @@ export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: Pipel
   if (sink.hasErrors) return null;
   const raw = differentiate(model.forward, sink);
   if (sink.hasErrors) return null;
-  const finish = (g: TrainingGraph): TrainingGraph => (opts.optimize === false ? g : optimize(g));
-  const phases = phaseForwards(model).map((fwd) => finish(differentiate(fwd, sink)));
+  // Optimised: pools moved under their bias and activation before differentiating (same values, smaller tensors).
+  const finish = (fwd: ForwardGraph, differentiated: TrainingGraph): TrainingGraph => {
+    if (opts.optimize === false) return differentiated;
+    const moved = poolFirst(fwd);
+    // The rewritten graph differentiates with the same diagnostics, already reported.
+    return optimize(moved === fwd ? differentiated : differentiate(moved, new DiagnosticSink()));
+  };
+  const phases = phaseForwards(model).map((fwd) => finish(fwd, differentiate(fwd, sink)));
   if (sink.hasErrors) return null;
-  const training = finish(raw);
+  const training = finish(model.forward, raw);
   const folded = opts.optimize === false ? null : foldStepSizeEverywhere(model, [training, ...phases]);
   return { spec, model, raw, training: folded?.[0] ?? training, phases: folded?.slice(1) ?? phases, used };
 }

@@ -161,16 +161,20 @@ interface Forward {
   loss: tf.Tensor;
   /** The net's output, f32[batch, 10]. */
   prediction: tf.Tensor;
-  /** relu, line 15: read by `backward`. */
-  c1: tf.Tensor;
+  /** conv2d, line 15: read by `backward`. */
+  t3: tf.Tensor;
   /** max_pool, line 16: read by `backward`. */
+  t7: tf.Tensor;
+  /** relu, line 15: read by `backward`. */
   p1: tf.Tensor;
-  /** relu, line 17: read by `backward`. */
-  c2: tf.Tensor;
+  /** conv2d, line 17: read by `backward`. */
+  t11: tf.Tensor;
   /** max_pool, line 18: read by `backward`. */
+  t15: tf.Tensor;
+  /** relu, line 17: read by `backward`. */
   p2: tf.Tensor;
   /** dropout_mask, line 20: read by `backward`. */
-  t15: tf.Tensor;
+  t19: tf.Tensor;
   /** mul, line 20: read by `backward`. */
   xd: tf.Tensor;
   /** add, line 21: read by `backward`. */
@@ -181,40 +185,42 @@ interface Forward {
 function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): Forward {
   // line 15: c1     = conv2d(image, 32, kernel: 3, activation: relu)
   const t3 = tf.conv2d(batch.image as tf.Tensor4D, params.c1_weight as tf.Tensor4D, [1, 1], 'valid');
-  const t5 = rt.add(t3, params.c1_bias);
-  t3.dispose();
-  const c1 = rt.relu(t5);
-  t5.dispose();
 
   // line 16: p1     = max_pool(c1, 2)
-  const p1 = rt.maxPool(c1, [2, 2], [2, 2], 'valid');
+  const t7 = rt.maxPool(t3, [2, 2], [2, 2], 'valid');
+
+  // line 15: c1     = conv2d(image, 32, kernel: 3, activation: relu)
+  const t8 = rt.add(t7, params.c1_bias);
+  const p1 = rt.relu(t8);
+  t8.dispose();
 
   // line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
-  const t9 = tf.conv2d(p1 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [1, 1], 'valid');
-  const t11 = rt.add(t9, params.c2_bias);
-  t9.dispose();
-  const c2 = rt.relu(t11);
-  t11.dispose();
+  const t11 = tf.conv2d(p1 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [1, 1], 'valid');
 
   // line 18: p2     = max_pool(c2, 2)
-  const p2 = rt.maxPool(c2, [2, 2], [2, 2], 'valid');
+  const t15 = rt.maxPool(t11, [2, 2], [2, 2], 'valid');
+
+  // line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
+  const t16 = rt.add(t15, params.c2_bias);
+  const p2 = rt.relu(t16);
+  t16.dispose();
 
   // line 19: x      = flatten(p2)
   const x = tf.reshape(p2, [-1, 1600]);
 
   // line 20: xd     = dropout(x, rate: 0.3)
-  const t15 = rt.dropoutMask(x, 0.3, training, rng);
-  const xd = rt.mul(x, t15);
+  const t19 = rt.dropoutMask(x, 0.3, training, rng);
+  const xd = rt.mul(x, t19);
   x.dispose();
 
   // line 21: logits = dense(xd, 10)
-  const t18 = rt.matMul(xd, params.logits_weight);
-  const logits = rt.add(t18, params.logits_bias);
-  t18.dispose();
+  const t22 = rt.matMul(xd, params.logits_weight);
+  const logits = rt.add(t22, params.logits_bias);
+  t22.dispose();
 
   // line 24: loss      = cross_entropy(logits, digit)
-  const t21 = rt.softmaxCrossEntropy(logits, batch.digit);
-  return { loss: t21, prediction: logits, c1, p1, c2, p2, t15, xd, logits };
+  const t25 = rt.softmaxCrossEntropy(logits, batch.digit);
+  return { loss: t25, prediction: logits, t3, t7, p1, t11, t15, p2, t19, xd, logits };
 }
 
 // ─── Backward pass (derived by nnc) ────────────────────────────────────────────
@@ -225,47 +231,51 @@ type Grads = Record<Trainable, tf.Tensor>;
 
 /** The gradients of the loss; disposes the activations `forward` handed over (not `loss`, `prediction`). */
 function backward(params: Params, batch: Batch, fwd: Forward): Grads {
-  const { c1, p1, c2, p2, t15, xd, logits } = fwd;
+  const { t3, t7, p1, t11, t15, p2, t19, xd, logits } = fwd;
 
   // ∂ line 24: loss      = cross_entropy(logits, digit)
-  const d23 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 24
+  const d27 = rt.softmaxCrossEntropyMeanGrad(logits, batch.digit); // ∂ softmax_cross_entropy (loss), line 24
 
   // ∂ line 21: logits = dense(xd, 10)
-  const d_logits_bias = rt.sum(d23, [0]); // ∂ add (logits), line 21
-  const d25 = rt.matMul(d23, params.logits_weight, false, true); // ∂ matmul (logits), line 21
-  const d_logits_weight = rt.matMul(xd, d23, true, false); // ∂ matmul (logits), line 21
-  tf.dispose([d23, xd]);
+  const d_logits_bias = rt.sum(d27, [0]); // ∂ add (logits), line 21
+  const d29 = rt.matMul(d27, params.logits_weight, false, true); // ∂ matmul (logits), line 21
+  const d_logits_weight = rt.matMul(xd, d27, true, false); // ∂ matmul (logits), line 21
+  tf.dispose([d27, xd]);
 
   // ∂ line 20: xd     = dropout(x, rate: 0.3)
-  const d27 = rt.mul(d25, t15); // ∂ mul (xd), line 20
-  tf.dispose([d25, t15]);
+  const d31 = rt.mul(d29, t19); // ∂ mul (xd), line 20
+  tf.dispose([d29, t19]);
 
   // ∂ line 19: x      = flatten(p2)
-  const d28 = tf.reshape(d27, [-1, 5, 5, 64]); // ∂ reshape (x), line 19
-  d27.dispose();
-
-  // ∂ line 18: p2     = max_pool(c2, 2)
-  const d29 = rt.maxPoolGrad(d28, c2, p2, [2, 2], [2, 2], 'valid'); // ∂ max_pool (p2), line 18
-  tf.dispose([d28, p2]);
+  const d32 = tf.reshape(d31, [-1, 5, 5, 64]); // ∂ reshape (x), line 19
+  d31.dispose();
 
   // ∂ line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
-  const d30 = rt.reluGrad(d29, c2); // ∂ relu (c2), line 17
-  tf.dispose([c2, d29]);
-  const d_c2_bias = rt.sum(d30, [0, 1, 2]); // ∂ add (c2), line 17
-  const d32 = tf.conv2dTranspose(d30 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [d30.shape[0], 13, 13, 32], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
-  const d_c2_weight = rt.conv2dBackpropFilter(p1, d30, [3, 3, 32, 64], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
-  d30.dispose();
+  const d33 = rt.reluGrad(d32, p2); // ∂ relu (c2), line 17
+  tf.dispose([d32, p2]);
+  const d_c2_bias = rt.sum(d33, [0, 1, 2]); // ∂ add (c2), line 17
 
-  // ∂ line 16: p1     = max_pool(c1, 2)
-  const d34 = rt.maxPoolGrad(d32, c1, p1, [2, 2], [2, 2], 'valid'); // ∂ max_pool (p1), line 16
-  tf.dispose([d32, p1]);
+  // ∂ line 18: p2     = max_pool(c2, 2)
+  const d35 = rt.maxPoolGrad(d33, t11, t15, [2, 2], [2, 2], 'valid'); // ∂ max_pool (p2), line 18
+  tf.dispose([d33, t11, t15]);
+
+  // ∂ line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
+  const d36 = tf.conv2dTranspose(d35 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [d35.shape[0], 13, 13, 32], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
+  const d_c2_weight = rt.conv2dBackpropFilter(p1, d35, [3, 3, 32, 64], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
+  d35.dispose();
 
   // ∂ line 15: c1     = conv2d(image, 32, kernel: 3, activation: relu)
-  const d35 = rt.reluGrad(d34, c1); // ∂ relu (c1), line 15
-  tf.dispose([c1, d34]);
-  const d_c1_bias = rt.sum(d35, [0, 1, 2]); // ∂ add (c1), line 15
-  const d_c1_weight = rt.conv2dBackpropFilter(batch.image, d35, [3, 3, 1, 32], [1, 1], 'valid'); // ∂ conv2d (c1), line 15
-  d35.dispose();
+  const d38 = rt.reluGrad(d36, p1); // ∂ relu (c1), line 15
+  tf.dispose([d36, p1]);
+  const d_c1_bias = rt.sum(d38, [0, 1, 2]); // ∂ add (c1), line 15
+
+  // ∂ line 16: p1     = max_pool(c1, 2)
+  const d40 = rt.maxPoolGrad(d38, t3, t7, [2, 2], [2, 2], 'valid'); // ∂ max_pool (p1), line 16
+  tf.dispose([d38, t3, t7]);
+
+  // ∂ line 15: c1     = conv2d(image, 32, kernel: 3, activation: relu)
+  const d_c1_weight = rt.conv2dBackpropFilter(batch.image, d40, [3, 3, 1, 32], [1, 1], 'valid'); // ∂ conv2d (c1), line 15
+  d40.dispose();
   return { c1_weight: d_c1_weight, c1_bias: d_c1_bias, c2_weight: d_c2_weight, c2_bias: d_c2_bias, logits_weight: d_logits_weight, logits_bias: d_logits_bias };
 }
 

@@ -14,6 +14,7 @@ export { eliminateDeadCode, liveNodes } from './dce.js';
 export { foldConstants } from './fold.js';
 export { foldMean } from './fold-mean.js';
 export { foldStepSize, stepFoldRefusal } from './fold-step.js';
+export { poolFirst } from './pool-first.js';
 export { simplify } from './simplify.js';
 export { rebuild, select, GraphWriter, type Decision, type NodeRewrite } from './rebuild.js';
 
