@@ -113,4 +113,20 @@ describe('fold-step', () => {
     });
     tf.dispose([...Object.values(params), ...Object.values(before), ...grads, image, digit]);
   });
+
+  it('a learning rate that changes every step (a schedule) holds one factor, not one per value', async () => {
+    const { module: m } = await loadTrainer(ROOT, 'bench/specs/w1-sgd.nn');
+    const params = m.initParams(new Rng(7));
+    const state = m.initOptimizerState(params);
+    const rng = new Rng(11);
+    const image = tf.tensor(Array.from({ length: 8 * 784 }, () => rng.uniform()), [8, 784]);
+    const digit = tf.tensor(Array.from({ length: 8 }, (_, i) => i % 10), [8], 'int32');
+    const counts: number[] = [];
+    for (const lr of [0.1, 0.05, 0.025, 0.0125]) {
+      m.trainStep(params, state, { image, digit }, lr, new Rng(1));
+      counts.push(tf.memory().numTensors);
+    }
+    expect(counts.slice(1)).toEqual([counts[0], counts[0], counts[0]]);
+    tf.dispose([...Object.values(params), image, digit]);
+  });
 });
