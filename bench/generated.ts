@@ -3,7 +3,8 @@
 // a trainer runs `main` only when executed, so importing it runs nothing.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { ForwardGraph } from '../src/ir/types.js';
 import { compileGolden } from '../src/golden.js';
 import { writeFiles } from '../src/cli/emit-files.js';
 import { Rng } from '../src/runtime/rng.js';
@@ -32,9 +33,31 @@ export async function loadTrainer(root: string, spec: string): Promise<CompiledT
   const g = compileGolden(root, spec);
   const compileMs = performance.now() - t0;
   const dir = join(root, '.nnc-cache', 'bench', g.outDir.replace(/^generated\//, ''));
-  writeFiles(dir, g.files);
-  const module = (await import(pathToFileURL(join(dir, 'train.ts')).href)) as TrainerModule;
-  return { module, dir, compileMs };
+  return { module: await importTrainer(dir, g.files), dir, compileMs };
+}
+
+/** Writes emitted files into `dir` and imports its train.ts (importing runs nothing: `main` runs only when executed). */
+export async function importTrainer(dir: string, files: { path: string; text: string }[]): Promise<TrainerModule> {
+  writeFiles(dir, files);
+  return (await import(pathToFileURL(join(dir, 'train.ts')).href)) as TrainerModule;
+}
+
+/**
+ * Eight seeded synthetic batches for a model with one input and one class
+ * target: uniform input values, labels 0–9, `batchSize` rows where the batch
+ * axis is symbolic. Keyed by `.nn` name, as the trainers' `Batch` fields are.
+ */
+export function syntheticBatches(fwd: ForwardGraph, batchSize = 64): Record<string, tf.Tensor>[] {
+  const input = fwd.inputs.find((i) => i.role === 'input')!;
+  const target = fwd.inputs.find((i) => i.role === 'target')!;
+  const shape = input.type.shape.map((d) => (typeof d === 'number' ? d : batchSize));
+  const rows = shape[0]!;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const rng = new Rng(3);
+  return Array.from({ length: 8 }, () => ({
+    [input.name]: tf.tensor(Float32Array.from({ length: size }, () => rng.uniform()), shape),
+    [target.name]: tf.tensor(Int32Array.from({ length: rows }, () => Math.floor(rng.uniform() * 10)), [rows], 'int32'),
+  }));
 }
 
 /** Fresh parameters from the trainer's own seeded initialisers, in declaration order (weight, bias per layer). */

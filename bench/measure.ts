@@ -46,6 +46,29 @@ interface Binding {
   createTensor(...args: unknown[]): unknown;
 }
 
+/** What a wrapped binding method does around the original: `call` runs it with the same arguments. */
+export type Around = (args: unknown[], call: () => unknown) => unknown;
+
+/**
+ * A copy of tfjs-node's native binding whose listed methods run through
+ * `around` (the binding's own properties are read-only, so it is wrapped by
+ * copying, not patched). Install it as `backend.binding`, put the original back after.
+ */
+export function wrapBinding(binding: object, around: Record<string, Around>): Record<string, unknown> {
+  const original = binding as Record<string, unknown>;
+  const wrapped: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(original)) {
+    const v = original[key];
+    if (typeof v !== 'function') wrapped[key] = v;
+    else {
+      const f = v as (...x: unknown[]) => unknown;
+      const hook = around[key];
+      wrapped[key] = hook === undefined ? (...a: unknown[]) => f.apply(original, a) : (...a: unknown[]) => hook(a, () => f.apply(original, a));
+    }
+  }
+  return wrapped;
+}
+
 /** Runs step `i` once under every counter. */
 export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> {
   const engine = tf.engine() as unknown as { state: { numTensors: number; numBytes: number }; trackTensor: (...a: unknown[]) => void };
@@ -64,25 +87,20 @@ export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> 
   let uploads: number | null = null;
   const original = backend.binding;
   if (original) {
-    // The binding's own properties are read-only: wrap it by copying them.
-    const wrapped: Record<string, unknown> = {};
-    for (const k of Object.getOwnPropertyNames(original)) {
-      const f = (original as unknown as Record<string, unknown>)[k];
-      wrapped[k] = typeof f === 'function' ? (...a: unknown[]) => (f as (...x: unknown[]) => unknown).apply(original, a) : f;
-    }
     nativeOps = 0;
     const names: Record<string, number> = (nativeOpNames = {});
     uploads = 0;
-    wrapped['executeOp'] = (...a: unknown[]) => {
-      nativeOps!++;
-      names[String(a[0])] = (names[String(a[0])] ?? 0) + 1;
-      return original.executeOp(...a);
-    };
-    wrapped['createTensor'] = (...a: unknown[]) => {
-      uploads!++;
-      return original.createTensor(...a);
-    };
-    backend.binding = wrapped as unknown as Binding;
+    backend.binding = wrapBinding(original, {
+      executeOp: (a, call) => {
+        nativeOps!++;
+        names[String(a[0])] = (names[String(a[0])] ?? 0) + 1;
+        return call();
+      },
+      createTensor: (_a, call) => {
+        uploads!++;
+        return call();
+      },
+    }) as unknown as Binding;
   }
   let engineKernels = 0;
   try {

@@ -4,15 +4,14 @@
 // binding executes. Prints the median step, the time inside TensorFlow ops
 // and, per op name, ms per step, calls per step and µs per call.
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { compileSpecAt } from '../src/golden.js';
-import { emitFiles, writeFiles } from '../src/cli/emit-files.js';
+import { emitFiles } from '../src/cli/emit-files.js';
 import { initBackend } from '../src/runtime/backend.js';
 import { Rng } from '../src/runtime/rng.js';
-import type { TrainerModule } from './generated.js';
-import { median } from './measure.js';
+import { importTrainer, syntheticBatches } from './generated.js';
+import { median, wrapBinding } from './measure.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string', default: '300' } } });
 const spec = positionals[0];
@@ -22,47 +21,30 @@ if (spec === undefined) {
 }
 const root = process.cwd();
 const { compiled, src } = compileSpecAt(root, spec);
-const dir = join(root, '.nnc-cache', 'bench-ops', compiled.model.name);
-writeFiles(dir, emitFiles(compiled, src.file, src.text));
 await initBackend('node', () => {});
 const backend = tf.backend() as unknown as { binding?: Record<string, unknown> };
 const binding = backend.binding;
 if (binding === undefined) throw new Error('bench:ops needs tfjs-node (the tensorflow backend)');
-const m = (await import(pathToFileURL(join(dir, 'train.ts')).href)) as TrainerModule;
+const m = await importTrainer(join(root, '.nnc-cache', 'bench-ops', compiled.model.name), emitFiles(compiled, src.file, src.text));
+const batches = syntheticBatches(compiled.model.forward);
 
-const input = compiled.model.forward.inputs.find((i) => i.role === 'input')!;
-const target = compiled.model.forward.inputs.find((i) => i.role === 'target')!;
-const batchSize = typeof input.type.shape[0] === 'number' ? input.type.shape[0] : 64;
-const shape = input.type.shape.map((d) => (typeof d === 'number' ? d : batchSize));
-const size = shape.reduce((a, b) => a * b, 1);
-const rng = new Rng(3);
-const batches = Array.from({ length: 8 }, () => ({
-  [input.name]: tf.tensor(Float32Array.from({ length: size }, () => rng.uniform()), shape),
-  [target.name]: tf.tensor(Int32Array.from({ length: batchSize }, () => Math.floor(rng.uniform() * 10)), [batchSize], 'int32'),
-}));
-
-// The binding's own properties are read-only: wrap it by copying them, timing executeOp.
+// Every TensorFlow op the binding executes, timed by name while `counting`.
 const timed: Record<string, { ms: number; calls: number }> = {};
 let counting = false;
-const wrapped: Record<string, unknown> = {};
-for (const key of Object.getOwnPropertyNames(binding)) {
-  const v = binding[key];
-  wrapped[key] = typeof v === 'function' ? (...a: unknown[]) => (v as (...x: unknown[]) => unknown).apply(binding, a) : v;
-}
-const execute = binding['executeOp'] as (...x: unknown[]) => unknown;
-wrapped['executeOp'] = (...a: unknown[]) => {
-  const t0 = performance.now();
-  try {
-    return execute.apply(binding, a);
-  } finally {
-    if (counting) {
-      const entry = (timed[String(a[0])] ??= { ms: 0, calls: 0 });
-      entry.ms += performance.now() - t0;
-      entry.calls++;
+backend.binding = wrapBinding(binding, {
+  executeOp: (a, call) => {
+    const t0 = performance.now();
+    try {
+      return call();
+    } finally {
+      if (counting) {
+        const entry = (timed[String(a[0])] ??= { ms: 0, calls: 0 });
+        entry.ms += performance.now() - t0;
+        entry.calls++;
+      }
     }
-  }
-};
-backend.binding = wrapped;
+  },
+});
 
 const params = m.initParams(new Rng(7));
 const state = m.initOptimizerState(params);

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DiagnosticSink } from './diagnostics/diagnostic.js';
 import { renderDiagnostics } from './diagnostics/render.js';
-import { compileSource, type Compiled, type SourceFile } from './pipeline.js';
+import { compileSource, type Compiled, type PipelineOptions, type SourceFile } from './pipeline.js';
 import { emitFiles } from './cli/emit-files.js';
 
 export interface GoldenCase {
@@ -27,12 +27,13 @@ export function compileGolden(root: string, spec: string): GoldenCase {
 }
 
 /** The compiled spec and its source, as `nnc compile` sees them (before emission). */
-export function compileSpecAt(root: string, spec: string): { compiled: Compiled; src: SourceFile } {
+export function compileSpecAt(root: string, spec: string, opts: Pick<PipelineOptions, 'without'> = {}): { compiled: Compiled; src: SourceFile } {
   const read = (path: string): SourceFile => ({ file: path, text: readFileSync(join(root, path), 'utf8') });
   const src = read(spec);
   const texts = new Map([[src.file, src.text]]);
   const sink = new DiagnosticSink();
   const compiled = compileSource(src, sink, {
+    ...opts,
     readSource: (path, from) => {
       const rel = join(from, '..', path);
       try {

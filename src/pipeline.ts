@@ -22,6 +22,8 @@ export interface PipelineOptions {
   readSource?: (path: string, fromFile: string) => SourceFile | null;
   /** Skip the optimisation passes (to show the raw backward graph). */
   optimize?: boolean;
+  /** Leave out these optimisations of the pipeline's own (to measure what one buys: `npm run bench:ab`). */
+  without?: readonly ('pool-first' | 'fold-step')[];
   /** Reads the names and shapes an `init from` source holds (null: absent, checked by the trainer at load time). */
   readPretrained?: (path: string) => PretrainedHeader;
 }
@@ -62,17 +64,17 @@ export function compileSource(src: SourceFile, sink: DiagnosticSink, opts: Pipel
   if (sink.hasErrors) return null;
   const raw = differentiate(model.forward, sink);
   if (sink.hasErrors) return null;
-  // Optimised: pools moved under their bias and activation before differentiating (same values, smaller tensors).
-  const finish = (fwd: ForwardGraph, differentiated: TrainingGraph): TrainingGraph => {
-    if (opts.optimize === false) return differentiated;
-    const moved = poolFirst(fwd);
-    // The rewritten graph differentiates with the same diagnostics, already reported.
-    return optimize(moved === fwd ? differentiated : differentiate(moved, new DiagnosticSink()));
-  };
-  const phases = phaseForwards(model).map((fwd) => finish(fwd, differentiate(fwd, sink)));
+  // Optimised graphs are differentiated after pools move under their bias and
+  // activation (same values, smaller tensors); that moves no parameter, so the
+  // diagnostics are those of the graph as written.
+  const prepare = (fwd: ForwardGraph): ForwardGraph => (opts.optimize === false || opts.without?.includes('pool-first') ? fwd : poolFirst(fwd));
+  const finish = (g: TrainingGraph): TrainingGraph => (opts.optimize === false ? g : optimize(g));
+  const phases = phaseForwards(model).map((fwd) => finish(differentiate(prepare(fwd), sink)));
   if (sink.hasErrors) return null;
-  const training = finish(model.forward, raw);
-  const folded = opts.optimize === false ? null : foldStepSizeEverywhere(model, [training, ...phases]);
+  const moved = prepare(model.forward);
+  // raw's diagnostics are already reported
+  const training = finish(moved === model.forward ? raw : differentiate(moved, new DiagnosticSink()));
+  const folded = opts.optimize === false || opts.without?.includes('fold-step') ? null : foldStepSizeEverywhere(model, [training, ...phases]);
   return { spec, model, raw, training: folded?.[0] ?? training, phases: folded?.slice(1) ?? phases, used };
 }
 

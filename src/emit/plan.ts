@@ -104,7 +104,7 @@ export function planStep(tg: TrainingGraph): StepPlan {
   for (const [param, g] of Object.entries(tg.grads)) if (!gradOf.has(g)) gradOf.set(g, param);
 
   const handed = handedLoss(tg, prediction);
-  const needed = neededNodes(tg, prediction, handed.id);
+  const needed = handed.needed;
   const statements = new Map<ValueId, PlannedStatement>();
   for (const node of nodes) {
     if (!needed.has(node.id)) continue;
@@ -199,12 +199,20 @@ function refOf(ref: Map<ValueId, string>, id: ValueId): string {
   return r;
 }
 
-/** The loss value `forward` hands on: the per-example vector under a batch mean nothing else reads, else the loss. */
-function handedLoss(tg: TrainingGraph, prediction: ValueId): { id: ValueId; perExample: boolean } {
+/**
+ * The loss value `forward` hands on — the per-example vector under a batch
+ * mean nothing else reads, else the loss — and the nodes the step needs with it.
+ */
+function handedLoss(tg: TrainingGraph, prediction: ValueId): { id: ValueId; perExample: boolean; needed: Set<ValueId> } {
   const loss = tg.graph.nodes[tg.loss]!;
   const x = loss.inputs[0];
-  if (loss.op !== 'mean' || x === undefined || tg.graph.nodes[x]!.type.shape.length !== 1 || prediction === tg.loss) return { id: tg.loss, perExample: false };
-  return neededNodes(tg, prediction, x).has(tg.loss) ? { id: tg.loss, perExample: false } : { id: x, perExample: true };
+  if (loss.op !== 'mean' || x === undefined || tg.graph.nodes[x]!.type.shape.length !== 1 || prediction === tg.loss) {
+    return { id: tg.loss, perExample: false, needed: neededNodes(tg, prediction, tg.loss) };
+  }
+  // Without the mean, unless something else reads it (then that set already holds the mean: the loss's own set).
+  const needed = neededNodes(tg, prediction, x);
+  if (!needed.has(tg.loss)) return { id: x, perExample: true, needed };
+  return { id: tg.loss, perExample: false, needed };
 }
 
 /** Nodes the training step needs: everything the handed-on loss, the prediction and the gradients depend on. */

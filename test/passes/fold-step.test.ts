@@ -83,6 +83,10 @@ describe('fold-step', () => {
     expect(stepFoldRefusal(compileSpecAt(ROOT, 'specs/mnist-mlp.nn').compiled.training)).toMatch(/%\d+ = add is not linear in the loss gradient/);
   });
 
+  it('is left out on request (PipelineOptions.without, for bench:ab)', () => {
+    expect(compileSpecAt(ROOT, 'bench/specs/w1-sgd.nn', { without: ['fold-step'] }).compiled.training.stepScaled).toBeUndefined();
+  });
+
   it('leaves every optimizer but plain SGD alone (momentum keeps lr out of its velocity)', () => {
     const { compiled } = compileSpecAt(ROOT, 'bench/specs/w1-adam.nn');
     expect(compiled.training.stepScaled).toBeUndefined();

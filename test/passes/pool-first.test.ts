@@ -107,6 +107,14 @@ describe('pool-first', () => {
     expect(moved.graph.nodes[moved.outputs['p1']!]!.op).toBe('max_pool');
   });
 
+  it('is applied by the pipeline, and left out on request (PipelineOptions.without, for bench:ab)', () => {
+    const poolOf = (g: { graph: { nodes: { op: string; inputs: number[] }[] } }) => g.graph.nodes.find((n) => n.op === 'max_pool')!;
+    const applied = compileSpecAt(ROOT, 'bench/specs/w3-sgd.nn').compiled.training;
+    const skipped = compileSpecAt(ROOT, 'bench/specs/w3-sgd.nn', { without: ['pool-first'] }).compiled.training;
+    expect(applied.graph.nodes[poolOf(applied).inputs[0]!]!.op).toBe('conv2d');
+    expect(skipped.graph.nodes[poolOf(skipped).inputs[0]!]!.op).toBe('relu');
+  });
+
   it('changes nothing in a net without pooling', () => {
     const mlp = compileSpecAt(ROOT, 'bench/specs/w1-sgd.nn').compiled.model.forward;
     expect(poolFirst(mlp)).toBe(mlp);

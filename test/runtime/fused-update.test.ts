@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fusedRule, optimizerHyper } from '../../src/emit/sections/optimizers.js';
 import { fusedUpdater, type FusedUpdater } from '../../src/runtime/fused-update.js';
 import { CASES, reference } from '../emit/optimizer-harness.js';
+import { wrapBinding } from '../../bench/measure.js';
 
 const hasNative = await loadNative();
 
@@ -95,19 +96,15 @@ describe.skipIf(!hasNative)('fused updates on tfjs-node', () => {
 
 /** The TensorFlow ops `f` runs through tfjs-node's binding, by name. */
 function countingOps(f: () => void): string[] {
-  const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
+  const backend = tf.backend() as unknown as { binding: object };
   const original = backend.binding;
   const names: string[] = [];
-  const wrapped: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(original)) {
-    const v = original[key];
-    wrapped[key] = typeof v === 'function' ? (...a: unknown[]) => (v as (...x: unknown[]) => unknown).apply(original, a) : v;
-  }
-  wrapped['executeOp'] = (...a: unknown[]) => {
-    names.push(String(a[0]));
-    return (original['executeOp'] as (...x: unknown[]) => unknown).apply(original, a);
-  };
-  backend.binding = wrapped;
+  backend.binding = wrapBinding(original, {
+    executeOp: (a, call) => {
+      names.push(String(a[0]));
+      return call();
+    },
+  });
   try {
     f();
   } finally {

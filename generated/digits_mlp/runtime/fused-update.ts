@@ -83,6 +83,11 @@ const PLANS: Record<FusedRule, KernelPlan> = {
   },
 };
 
+/** Whether `slots` are the very tensors the bundle's slot variables were loaded from or last read into. */
+function handedOut(bundle: Bundle, slots: readonly tf.Tensor[]): boolean {
+  return bundle.slots.length === slots.length && bundle.slots.every((s, i) => s === slots[i]);
+}
+
 export class FusedUpdater {
   private readonly bundles = new Map<string, Bundle>();
   private readonly plan: KernelPlan;
@@ -120,7 +125,7 @@ export class FusedUpdater {
     }
     // The variables hold the truth unless the trainer passes tensors the updater did not hand out (the slots: all or none).
     if (bundle.param !== w) this.assign(bundle.handles[0]!, w);
-    if (bundle.slots.length !== slots.length || !bundle.slots.every((s, i) => s === slots[i])) {
+    if (!handedOut(bundle, slots)) {
       slots.forEach((t, i) => this.assign(bundle.handles[i + 1]!, t));
       bundle.slots = [...slots];
     }
@@ -140,7 +145,7 @@ export class FusedUpdater {
    */
   slots<S extends tf.Tensor[]>(key: string, slots: [...S]): S {
     const bundle = this.bundles.get(key);
-    if (bundle === undefined || bundle.slots.length !== slots.length || !bundle.slots.every((s, i) => s === slots[i])) return slots;
+    if (bundle === undefined || !handedOut(bundle, slots)) return slots;
     const reads = bundle.handles.slice(1).map((h) => this.read(h));
     tf.dispose(slots);
     bundle.slots = reads;

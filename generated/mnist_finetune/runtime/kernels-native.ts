@@ -64,18 +64,22 @@ function release(t: tf.Tensor, keep = false): void {
 }
 
 /**
- * Constant tensors uploaded once per backend and key, not per call (tfjs-node's
- * own reductions upload their axes every time): reduction axes, 1/B. A
- * handful per model, kept for the run.
+ * Tensors uploaded once per backend and key, not per call (tfjs-node's own
+ * reductions upload their axes every time), and uploaded again only when
+ * their value changes: reduction axes, the loss gradient's lr/B. One held
+ * tensor per key, a handful per model.
  */
-const constants = new WeakMap<object, Map<string, tf.Tensor>>();
+const kept = new WeakMap<object, Map<string, { value: unknown; tensor: tf.Tensor }>>();
 
-function constant(nb: NativeBackend, key: string, make: () => tf.Tensor): tf.Tensor {
-  let cache = constants.get(nb);
-  if (cache === undefined) constants.set(nb, (cache = new Map()));
-  let t = cache.get(key);
-  if (t === undefined || t.isDisposed) cache.set(key, (t = hold(make())));
-  return t;
+function keptTensor(nb: NativeBackend, key: string, value: unknown, make: () => tf.Tensor): tf.Tensor {
+  let cache = kept.get(nb);
+  if (cache === undefined) kept.set(nb, (cache = new Map()));
+  const entry = cache.get(key);
+  if (entry !== undefined && entry.value === value && !entry.tensor.isDisposed) return entry.tensor;
+  if (entry !== undefined) release(entry.tensor);
+  const tensor = hold(make());
+  cache.set(key, { value, tensor });
+  return tensor;
 }
 
 /**
@@ -93,12 +97,8 @@ export function reduce(nb: NativeBackend, op: 'Sum' | 'Mean', x: tf.Tensor, axes
     float(nb),
     { name: 'Tidx', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_INT32 },
   ];
-  return nb.executeSingleOutput(op, attrs, [x, constant(nb, `axes ${all.join(',')}`, () => tf.tensor1d(all, 'int32'))]);
-}
-
-/** A float32 scalar uploaded once per backend and value (e.g. 1/B for a batch size B). */
-export function constantScalar(nb: NativeBackend, value: number): tf.Tensor {
-  return constant(nb, `scalar ${value}`, () => tf.scalar(value));
+  const key = `axes ${all.join(',')}`;
+  return nb.executeSingleOutput(op, attrs, [x, keptTensor(nb, key, key, () => tf.tensor1d(all, 'int32'))]);
 }
 
 /**
@@ -107,17 +107,8 @@ export function constantScalar(nb: NativeBackend, value: number): tf.Tensor {
  * tensor held per key, not one per value).
  */
 export function latestScalar(nb: NativeBackend, key: string, value: number): tf.Tensor {
-  let cache = latest.get(nb);
-  if (cache === undefined) latest.set(nb, (cache = new Map()));
-  const kept = cache.get(key);
-  if (kept !== undefined && kept.value === value && !kept.tensor.isDisposed) return kept.tensor;
-  if (kept !== undefined) release(kept.tensor);
-  const tensor = hold(tf.scalar(value));
-  cache.set(key, { value, tensor });
-  return tensor;
+  return keptTensor(nb, `scalar ${key}`, value, () => tf.scalar(value));
 }
-
-const latest = new WeakMap<object, Map<string, { value: number; tensor: tf.Tensor }>>();
 
 /**
  * One float32 elementwise kernel, skipping the tfjs engine's per-op work

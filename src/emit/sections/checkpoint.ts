@@ -3,12 +3,11 @@
 import type { ProgramBuilder } from '../program.js';
 import type { EmitContext } from '../context.js';
 import { func, record, section } from '../build.js';
-import { optimizerTemplate } from './optimizers.js';
-import { fusedInit } from './optimizer.js';
+import { emittedTemplate, fusedInit } from './optimizer.js';
 import { textInput } from './text.js';
 
 export function emitCheckpoints(out: ProgramBuilder, ctx: EmitContext): void {
-  const slots = optimizerTemplate(ctx.model.optimizer).slots.map((s) => s.name);
+  const slots = emittedTemplate(ctx).slots.map((s) => s.name);
   const text = textInput(ctx) !== null;
   section(out, 'Checkpoints', ['Tensors are keyed by `.nn` name; optimizer slots as `<slot>:<name>`.']);
   record(out, 'Run', 'A training run: everything a checkpoint saves and `--resume` restores.', [

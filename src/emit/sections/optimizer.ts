@@ -82,17 +82,17 @@ function emitState(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate):
 /** `syncOptimizerState`: brings the state's slot tensors up to date from the fused kernels' variables (before a checkpoint reads them). */
 function emitSyncState(out: ProgramBuilder, t: OptimizerTemplate, fused: boolean): void {
   const refs = t.slots.map((s) => `state.${s.name}[field]`);
-  const body =
-    fused && refs.length > 0
-      ? [
-          'const fused = state.fused;',
-          'if (fused === null) return;',
-          `for (const field of TRAINABLE) [${refs.join(', ')}] = fused.slots(field, [${refs.join(', ')}]);`,
-        ]
-      : [`void state; // ${refs.length === 0 ? `${t.kind} keeps no slots` : 'the slots are always up to date'}`];
+  const reads = fused && refs.length > 0;
+  const body = reads
+    ? [
+        'const fused = state.fused;',
+        'if (fused === null) return;',
+        `for (const field of TRAINABLE) [${refs.join(', ')}] = fused.slots(field, [${refs.join(', ')}]);`,
+      ]
+    : [`void state; // ${refs.length === 0 ? `${t.kind} keeps no slots` : 'the slots are always up to date'}`];
   func(out, {
     name: 'syncOptimizerState',
-    doc: fused && refs.length > 0
+    doc: reads
       ? "Brings the state's slot tensors up to date before they are read: on tfjs-node the fused kernels keep the slots in TensorFlow variables and do not read them back each step."
       : "Brings the state's slot tensors up to date before they are read (nothing to do for this optimizer).",
     params: [['state', 'OptimizerState']],
@@ -133,13 +133,12 @@ function emitRule(out: ProgramBuilder, ctx: EmitContext, t: OptimizerTemplate): 
       ...(t.stepScalars.length > 0 ? [['k', 'StepScalars'] as [string, string]] : []),
     ],
     returns: slots.length === 0 ? 'tf.Tensor' : `[${['tf.Tensor', ...slots.map(() => 'tf.Tensor')].join(', ')}]`,
-    body: ctx.stepScaled ? t.body('g') : ruleStatements(ctx.model.optimizer),
+    body: ruleStatements(ctx.model.optimizer, t),
   });
 }
 
-/** The body of the update function `(w, g, ...slots, k)` of an optimizer, coupled L2 decay included. */
-export function ruleStatements(o: OptimizerConfig): string[] {
-  const t = optimizerTemplate(o);
+/** The body of the update function `(w, g, ...slots, k)` of an optimizer (template `t`, by default the spec's own), coupled L2 decay included. */
+export function ruleStatements(o: OptimizerConfig, t: OptimizerTemplate = optimizerTemplate(o)): string[] {
   const decayed = weightDecay(o) > 0 && t.kind !== 'adamw';
   const prelude = decayed
     ? ['// L2 weight decay: the gradient of ½·decay·‖w‖² is decay·w.', 'const decayTerm = tf.mul(w, k.decay);', 'const grad = tf.add(g, decayTerm);', 'tf.dispose([g, decayTerm]);']
