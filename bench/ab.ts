@@ -11,7 +11,7 @@ import { compileSpecAt } from '../src/golden.js';
 import { emitFiles } from '../src/cli/emit-files.js';
 import { initBackend, type BackendName } from '../src/runtime/backend.js';
 import { Rng } from '../src/runtime/rng.js';
-import { importTrainer, syntheticBatches, type TrainerModule } from './generated.js';
+import { importTrainer, specBatch, syntheticBatches, type TrainerModule } from './generated.js';
 import { median } from './measure.js';
 
 const PASSES = ['pool-first', 'fold-step'] as const;
@@ -40,7 +40,7 @@ const trainers = [
   { name: 'as compiled', module: await load('with', asCompiled) },
   { name: `without ${without}`, module: await load('without', withoutPass) },
 ];
-const batches = syntheticBatches(asCompiled.compiled.model.forward);
+const batches = syntheticBatches(asCompiled.compiled.model.forward, specBatch(asCompiled.compiled.model));
 const runs = trainers.map((t) => {
   const params = t.module.initParams(new Rng(7));
   return { ...t, params, state: t.module.initOptimizerState(params), rng: new Rng(1), ms: [] as number[] };

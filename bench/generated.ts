@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import type { CheckedModel } from '../src/check/model.js';
 import type { ForwardGraph } from '../src/ir/types.js';
 import { compileGolden } from '../src/golden.js';
 import { writeFiles } from '../src/cli/emit-files.js';
@@ -44,10 +45,11 @@ export async function importTrainer(dir: string, files: { path: string; text: st
 
 /**
  * Eight seeded synthetic batches for a model with one input and one class
- * target: uniform input values, labels 0–9, `batchSize` rows where the batch
- * axis is symbolic. Keyed by `.nn` name, as the trainers' `Batch` fields are.
+ * target: uniform input values, labels 0–9, `batchSize` rows (the spec's
+ * `train { batch }`) where the batch axis is symbolic. Keyed by `.nn` name,
+ * as the trainers' `Batch` fields are.
  */
-export function syntheticBatches(fwd: ForwardGraph, batchSize = 64): Record<string, tf.Tensor>[] {
+export function syntheticBatches(fwd: ForwardGraph, batchSize: number): Record<string, tf.Tensor>[] {
   const input = fwd.inputs.find((i) => i.role === 'input')!;
   const target = fwd.inputs.find((i) => i.role === 'target')!;
   const shape = input.type.shape.map((d) => (typeof d === 'number' ? d : batchSize));
@@ -58,6 +60,11 @@ export function syntheticBatches(fwd: ForwardGraph, batchSize = 64): Record<stri
     [input.name]: tf.tensor(Float32Array.from({ length: size }, () => rng.uniform()), shape),
     [target.name]: tf.tensor(Int32Array.from({ length: rows }, () => Math.floor(rng.uniform() * 10)), [rows], 'int32'),
   }));
+}
+
+/** The spec's `train { batch }`; 64 for `batch: all`, which has no size without a data set. */
+export function specBatch(model: CheckedModel): number {
+  return model.train.batch === 'all' ? 64 : model.train.batch;
 }
 
 /** Fresh parameters from the trainer's own seeded initialisers, in declaration order (weight, bias per layer). */

@@ -10,7 +10,7 @@ import { compileSpecAt } from '../src/golden.js';
 import { emitFiles } from '../src/cli/emit-files.js';
 import { initBackend } from '../src/runtime/backend.js';
 import { Rng } from '../src/runtime/rng.js';
-import { importTrainer, syntheticBatches } from './generated.js';
+import { importTrainer, specBatch, syntheticBatches } from './generated.js';
 import { median, wrapBinding } from './measure.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { steps: { type: 'string', default: '300' } } });
@@ -26,7 +26,7 @@ const backend = tf.backend() as unknown as { binding?: Record<string, unknown> }
 const binding = backend.binding;
 if (binding === undefined) throw new Error('bench:ops needs tfjs-node (the tensorflow backend)');
 const m = await importTrainer(join(root, '.nnc-cache', 'bench-ops', compiled.model.name), emitFiles(compiled, src.file, src.text));
-const batches = syntheticBatches(compiled.model.forward);
+const batches = syntheticBatches(compiled.model.forward, specBatch(compiled.model));
 
 // Every TensorFlow op the binding executes, timed by name while `counting`.
 const timed: Record<string, { ms: number; calls: number }> = {};
