@@ -27,6 +27,8 @@ export interface CompiledTrainer {
   dir: string;
   /** Milliseconds spent compiling the spec (front end to emitted text). */
   compileMs: number;
+  /** The ops, by name, of the trainer's recorded graph step (empty while none runs as a graph). */
+  graphOps: () => Record<string, number>;
 }
 
 export async function loadTrainer(root: string, spec: string): Promise<CompiledTrainer> {
@@ -34,7 +36,11 @@ export async function loadTrainer(root: string, spec: string): Promise<CompiledT
   const g = compileGolden(root, spec);
   const compileMs = performance.now() - t0;
   const dir = join(root, '.nnc-cache', 'bench', g.outDir.replace(/^generated\//, ''));
-  return { module: await importTrainer(dir, g.files), dir, compileMs };
+  const module = await importTrainer(dir, g.files);
+  // The trainer's own runtime copy (not src/runtime: another module instance) knows its graph steps.
+  const runtime = (await import(pathToFileURL(join(dir, 'runtime', 'emit-support.ts')).href)) as { graphSteps(): { graph: boolean; opNames: Record<string, number> }[] };
+  const graphOps = () => runtime.graphSteps().find((g) => g.graph)?.opNames ?? {};
+  return { module, dir, compileMs, graphOps };
 }
 
 /** Writes emitted files into `dir` and imports its train.ts (importing runs nothing: `main` runs only when executed). */

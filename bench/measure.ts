@@ -69,8 +69,12 @@ export function wrapBinding(binding: object, around: Record<string, Around>): Re
   return wrapped;
 }
 
-/** Runs step `i` once under every counter. */
-export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> {
+/**
+ * Runs step `i` once under every counter. `graphOps` names the ops of the
+ * TensorFlow graph a session call runs (a generated trainer's graph step,
+ * rt.GraphStep): they count as TF ops of the step, once per session call.
+ */
+export async function countStep(impl: StepImpl, i: number, graphOps: () => Record<string, number> = () => ({})): Promise<StepCounts> {
   const engine = tf.engine() as unknown as { state: { numTensors: number; numBytes: number }; trackTensor: (...a: unknown[]) => void };
   const backend = tf.backend() as unknown as { binding?: Binding };
   const before = { tensors: engine.state.numTensors, bytes: engine.state.numBytes };
@@ -98,6 +102,13 @@ export async function countStep(impl: StepImpl, i: number): Promise<StepCounts> 
       },
       createTensor: (_a, call) => {
         uploads!++;
+        return call();
+      },
+      runSavedModel: (_a, call) => {
+        for (const [name, count] of Object.entries(graphOps())) {
+          nativeOps! += count;
+          names[name] = (names[name] ?? 0) + count;
+        }
         return call();
       },
     }) as unknown as Binding;

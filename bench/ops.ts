@@ -4,6 +4,7 @@
 // binding executes. Prints the median step, the time inside TensorFlow ops
 // and, per op name, ms per step, calls per step and µs per call.
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { compileSpecAt } from '../src/golden.js';
@@ -25,7 +26,8 @@ await initBackend('node', () => {});
 const backend = tf.backend() as unknown as { binding?: Record<string, unknown> };
 const binding = backend.binding;
 if (binding === undefined) throw new Error('bench:ops needs tfjs-node (the tensorflow backend)');
-const m = await importTrainer(join(root, '.nnc-cache', 'bench-ops', compiled.model.name), emitFiles(compiled, src.file, src.text));
+const trainerDir = join(root, '.nnc-cache', 'bench-ops', compiled.model.name);
+const m = await importTrainer(trainerDir, emitFiles(compiled, src.file, src.text));
 const batches = syntheticBatches(compiled.model.forward, specBatch(compiled.model));
 
 // Every TensorFlow op the binding executes, timed by name while `counting`.
@@ -63,6 +65,9 @@ backend.binding = binding;
 const mean = ms.reduce((a, b) => a + b, 0) / steps;
 const inside = Object.values(timed).reduce((a, e) => a + e.ms, 0) / steps;
 console.log(`${spec} on tfjs-node, ${steps} steps: median ${median(ms).toFixed(3)} ms, mean ${mean.toFixed(3)} ms, of which ${inside.toFixed(3)} ms in TensorFlow ops`);
+// The trainer's own runtime copy: its graph steps (rt.GraphStep), recorded or refused.
+const { graphSteps } = (await import(pathToFileURL(join(trainerDir, 'runtime', 'emit-support.ts')).href)) as { graphSteps(): { signature: string; graph: boolean; ops: number; refused: string | null }[] };
+for (const g of graphSteps()) console.log(g.graph ? `graph step ${g.signature}: ${g.ops} TensorFlow ops in one session call` : `graph step ${g.signature}: eager (${g.refused})`);
 console.log('| op | ms/step | calls/step | µs/call |\n|---|---|---|---|');
 for (const [name, e] of Object.entries(timed).sort((a, b) => b[1].ms - a[1].ms)) {
   console.log(`| ${name} | ${(e.ms / steps).toFixed(3)} | ${e.calls / steps} | ${((1000 * e.ms) / e.calls).toFixed(1)} |`);

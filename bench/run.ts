@@ -144,7 +144,7 @@ async function runWorkload(root: string, w: Workload, o: BenchOptions, python: s
   }
   const result: WorkloadResult = { ...base };
   for (const method of METHODS) {
-    const counts = await countStep(impls[method], next[method]);
+    const counts = await countStep(impls[method], next[method], method === 'generated' ? trainer.graphOps : undefined);
     const l = losses[method];
     result.methods[method] = { msMedian: median(times[method]), roundMedians: rounds[method], counts, firstLoss: l[0]!, lastLoss: l[l.length - 1]! };
     result.firstLosses[method] = l[0]!;

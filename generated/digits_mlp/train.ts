@@ -67,14 +67,14 @@ interface Constants {
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
 let K: Constants;
 
-/** Uploads the constants to the current backend (once per run). */
+/** Uploads the constants to the current backend (once per run); registered as constants a recorded graph step may read (rt.GraphStep). */
 function uploadConstants(): Constants {
-  return {
+  return rt.graphConstants({
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
     oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
     oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
-  };
+  });
 }
 
 // ─── Parameters ────────────────────────────────────────────────────────────────
@@ -310,13 +310,20 @@ function readLoss(t: tf.Tensor): number {
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
 type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number) => number;
 
+/** The step's tensor work as one function of its inputs: on tfjs-node it is recorded once per batch shape and then runs as one TensorFlow graph (rt.GraphStep; plain calls elsewhere). */
+const STEP = new rt.GraphStep('trainStep');
+
 /** Trains on one batch with learning rate `lr` and returns its loss. Tensors live exactly as long as the step needs them. */
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number): number {
-  const fwd = forward(params, batch, true);
-  const grads = backward(params, batch, fwd);
-  const loss = readLoss(fwd.loss);
-  tf.dispose([fwd.loss, fwd.prediction]);
-  applyUpdate(params, state, grads, lr);
+  const [lossTensor, ...out] = STEP.run(() => [params.h_weight, params.h_bias, params.logits_weight, params.logits_bias, batch.pixels, batch.digit, rt.lossGradientFactor(1, batch.pixels.shape[0]!)], () => {
+    const fwd = forward(params, batch, true);
+    const grads = backward(params, batch, fwd);
+    if (fwd.prediction !== fwd.loss) fwd.prediction.dispose();
+    return [fwd.loss, grads.h_weight, grads.h_bias, grads.logits_weight, grads.logits_bias];
+  });
+  const loss = readLoss(lossTensor);
+  lossTensor.dispose();
+  applyUpdate(params, state, { h_weight: out[0]!, h_bias: out[1]!, logits_weight: out[2]!, logits_bias: out[3]! }, lr);
   return loss;
 }
 

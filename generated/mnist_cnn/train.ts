@@ -77,14 +77,14 @@ interface Constants {
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
 let K: Constants;
 
-/** Uploads the constants to the current backend (once per run). */
+/** Uploads the constants to the current backend (once per run); registered as constants a recorded graph step may read (rt.GraphStep). */
 function uploadConstants(): Constants {
-  return {
+  return rt.graphConstants({
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
     oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
     oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
-  };
+  });
 }
 
 // ─── Parameters ────────────────────────────────────────────────────────────────
@@ -206,7 +206,7 @@ function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): 
   t16.dispose();
 
   // line 19: x      = flatten(p2)
-  const x = tf.reshape(p2, [-1, 1600]);
+  const x = rt.reshape(p2, [-1, 1600]);
 
   // line 20: xd     = dropout(x, rate: 0.3)
   const t19 = rt.dropoutMask(x, 0.3, training, rng);
@@ -247,7 +247,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   tf.dispose([d29, t19]);
 
   // ∂ line 19: x      = flatten(p2)
-  const d32 = tf.reshape(d31, [-1, 5, 5, 64]); // ∂ reshape (x), line 19
+  const d32 = rt.reshape(d31, [-1, 5, 5, 64]); // ∂ reshape (x), line 19
   d31.dispose();
 
   // ∂ line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
@@ -260,7 +260,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   tf.dispose([d33, t11, t15]);
 
   // ∂ line 17: c2     = conv2d(p1, 64, kernel: 3, activation: relu)
-  const d36 = tf.conv2dTranspose(d35 as tf.Tensor4D, params.c2_weight as tf.Tensor4D, [d35.shape[0], 13, 13, 32], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
+  const d36 = rt.conv2dTranspose(d35, params.c2_weight, [d35.shape[0], 13, 13, 32], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
   const d_c2_weight = rt.conv2dBackpropFilter(p1, d35, [3, 3, 32, 64], [1, 1], 'valid'); // ∂ conv2d (c2), line 17
   d35.dispose();
 

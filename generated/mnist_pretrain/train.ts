@@ -89,16 +89,16 @@ interface Constants {
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
 let K: Constants;
 
-/** Uploads the constants to the current backend (once per run). */
+/** Uploads the constants to the current backend (once per run); registered as constants a recorded graph step may read (rt.GraphStep). */
 function uploadConstants(): Constants {
-  return {
+  return rt.graphConstants({
     k0_0001: tf.scalar(0.0001),
     k0_0002: tf.scalar(0.0002),
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
     oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
     oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
-  };
+  });
 }
 
 // ─── Parameters ────────────────────────────────────────────────────────────────
@@ -175,7 +175,7 @@ interface Forward {
 /** The forward pass (`training` switches dropout on; masks draw from `rng`). */
 function forward(params: Params, batch: Batch, training: boolean, rng: rt.Rng): Forward {
   // line 14: x      = flatten(image)
-  const x = tf.reshape(batch.image, [-1, 784]);
+  const x = rt.reshape(batch.image, [-1, 784]);
 
   // line 15: h      = dense(x, 256, activation: relu)
   const t4 = rt.matMul(x, params.h_weight);

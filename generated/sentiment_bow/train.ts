@@ -72,14 +72,14 @@ interface Constants {
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
 let K: Constants;
 
-/** Uploads the constants to the current backend (once per run). */
+/** Uploads the constants to the current backend (once per run); registered as constants a recorded graph step may read (rt.GraphStep). */
 function uploadConstants(): Constants {
-  return {
+  return rt.graphConstants({
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
     oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
     oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
-  };
+  });
 }
 
 // ─── Parameters ────────────────────────────────────────────────────────────────
@@ -154,7 +154,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   const t4 = tf.cast(batch.review, 'float32');
   const t5 = tf.sign(t4);
   t4.dispose();
-  const t6 = tf.reshape(t5, [-1, 40, 1]);
+  const t6 = rt.reshape(t5, [-1, 40, 1]);
   const t7 = rt.mul(e, t6);
   e.dispose();
   const t8 = rt.sum(t7, [1]);
@@ -170,7 +170,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   t12.dispose();
 
   // line 25: loss      = binary_cross_entropy(logit, positive)
-  const t15 = tf.reshape(logit, [-1]);
+  const t15 = rt.reshape(logit, [-1]);
   const t16 = rt.sigmoidCrossEntropy(t15, batch.positive);
   return { loss: t16, prediction: logit, t6, t9, pooled, t15, t16 };
 }
@@ -191,7 +191,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   d18.dispose();
   const d20 = rt.sigmoidCrossEntropyGrad(t15, batch.positive, d19); // ∂ sigmoid_cross_entropy (loss), line 25
   tf.dispose([d19, t15]);
-  const d21 = tf.reshape(d20, [-1, 1]); // ∂ reshape (loss), line 25
+  const d21 = rt.reshape(d20, [-1, 1]); // ∂ reshape (loss), line 25
   d20.dispose();
 
   // ∂ line 22: logit  = dense(pooled, 1)
@@ -203,7 +203,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   // ∂ line 21: pooled = mean_pool(e)
   const d25 = tf.div(d23, t9); // ∂ div (pooled), line 21
   tf.dispose([d23, t9]);
-  const d26 = tf.reshape(d25, [-1, 1, 32]); // ∂ sum (pooled), line 21
+  const d26 = rt.reshape(d25, [-1, 1, 32]); // ∂ sum (pooled), line 21
   d25.dispose();
   const d27 = rt.broadcastTo(d26, [-1, 40, 32]); // ∂ sum (pooled), line 21
   d26.dispose();
@@ -333,13 +333,20 @@ function readLoss(t: tf.Tensor): number {
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
 type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number) => number;
 
+/** The step's tensor work as one function of its inputs: on tfjs-node it is recorded once per batch shape and then runs as one TensorFlow graph (rt.GraphStep; plain calls elsewhere). */
+const STEP = new rt.GraphStep('trainStep');
+
 /** Trains on one batch with learning rate `lr` and returns its loss. Tensors live exactly as long as the step needs them. */
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number): number {
-  const fwd = forward(params, batch, true);
-  const grads = backward(params, batch, fwd);
-  const loss = readLoss(fwd.loss);
-  tf.dispose([fwd.loss, fwd.prediction]);
-  applyUpdate(params, state, grads, lr);
+  const [lossTensor, ...out] = STEP.run(() => [params.e_weight, params.logit_weight, params.logit_bias, batch.review, batch.positive], () => {
+    const fwd = forward(params, batch, true);
+    const grads = backward(params, batch, fwd);
+    if (fwd.prediction !== fwd.loss) fwd.prediction.dispose();
+    return [fwd.loss, grads.e_weight, grads.logit_weight, grads.logit_bias];
+  });
+  const loss = readLoss(lossTensor);
+  lossTensor.dispose();
+  applyUpdate(params, state, { e_weight: out[0]!, logit_weight: out[1]!, logit_bias: out[2]! }, lr);
   return loss;
 }
 

@@ -72,14 +72,14 @@ interface Constants {
 /** Set once by `main` through `uploadConstants()`, after `rt.initBackend`. */
 let K: Constants;
 
-/** Uploads the constants to the current backend (once per run). */
+/** Uploads the constants to the current backend (once per run); registered as constants a recorded graph step may read (rt.GraphStep). */
 function uploadConstants(): Constants {
-  return {
+  return rt.graphConstants({
     beta1: tf.scalar(OPTIMIZER.beta1),
     beta2: tf.scalar(OPTIMIZER.beta2),
     oneMinusBeta1: tf.scalar(1 - OPTIMIZER.beta1),
     oneMinusBeta2: tf.scalar(1 - OPTIMIZER.beta2),
-  };
+  });
 }
 
 // ─── Parameters ────────────────────────────────────────────────────────────────
@@ -184,7 +184,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   const t9 = rt.lstmForward(e, params.h_kernel, params.h_recurrent, params.h_bias, t5);
   const t10 = tf.slice(t9, [0, 0, 160], [-1, 40, 32]);
   const t11 = tf.slice(t10, [0, 39, 0], [-1, 1, 32]);
-  const h = tf.reshape(t11, [-1, 32]);
+  const h = rt.reshape(t11, [-1, 32]);
   t11.dispose();
 
   // line 19: logit = dense(h, 1)
@@ -193,7 +193,7 @@ function forward(params: Params, batch: Batch, training: boolean): Forward {
   t14.dispose();
 
   // line 22: loss      = binary_cross_entropy(logit, positive)
-  const t17 = tf.reshape(logit, [-1]);
+  const t17 = rt.reshape(logit, [-1]);
   const t18 = rt.sigmoidCrossEntropy(t17, batch.positive);
   return { loss: t18, prediction: logit, e, t5, t9, t10, h, t17, t18 };
 }
@@ -214,7 +214,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   d20.dispose();
   const d22 = rt.sigmoidCrossEntropyGrad(t17, batch.positive, d21); // ∂ sigmoid_cross_entropy (loss), line 22
   tf.dispose([d21, t17]);
-  const d23 = tf.reshape(d22, [-1, 1]); // ∂ reshape (loss), line 22
+  const d23 = rt.reshape(d22, [-1, 1]); // ∂ reshape (loss), line 22
   d22.dispose();
 
   // ∂ line 19: logit = dense(h, 1)
@@ -224,7 +224,7 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   tf.dispose([d23, h]);
 
   // ∂ line 18: h     = lstm(e, 32)
-  const d27 = tf.reshape(d25, [-1, 1, 32]); // ∂ reshape (h), line 18
+  const d27 = rt.reshape(d25, [-1, 1, 32]); // ∂ reshape (h), line 18
   d25.dispose();
   const d28 = tf.pad(d27, [[0, 0], [39, 0], [0, 0]]); // ∂ slice (h), line 18
   d27.dispose();
@@ -379,13 +379,20 @@ function readLoss(t: tf.Tensor): number {
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
 type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number) => number;
 
+/** The step's tensor work as one function of its inputs: on tfjs-node it is recorded once per batch shape and then runs as one TensorFlow graph (rt.GraphStep; plain calls elsewhere). */
+const STEP = new rt.GraphStep('trainStep');
+
 /** Trains on one batch with learning rate `lr` and returns its loss. Tensors live exactly as long as the step needs them. */
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number): number {
-  const fwd = forward(params, batch, true);
-  const grads = backward(params, batch, fwd);
-  const loss = readLoss(fwd.loss);
-  tf.dispose([fwd.loss, fwd.prediction]);
-  applyUpdate(params, state, grads, lr);
+  const [lossTensor, ...out] = STEP.run(() => [params.e_weight, params.h_kernel, params.h_recurrent, params.h_bias, params.logit_weight, params.logit_bias, batch.review, batch.positive], () => {
+    const fwd = forward(params, batch, true);
+    const grads = backward(params, batch, fwd);
+    if (fwd.prediction !== fwd.loss) fwd.prediction.dispose();
+    return [fwd.loss, grads.e_weight, grads.h_kernel, grads.h_recurrent, grads.h_bias, grads.logit_weight, grads.logit_bias];
+  });
+  const loss = readLoss(lossTensor);
+  lossTensor.dispose();
+  applyUpdate(params, state, { e_weight: out[0]!, h_kernel: out[1]!, h_recurrent: out[2]!, h_bias: out[3]!, logit_weight: out[4]!, logit_bias: out[5]! }, lr);
   return loss;
 }
 

@@ -4,7 +4,7 @@
 // Backward-only: no second-order rules.
 import type { Dim, TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
-import { asRank, call, fail, lit } from './common.js';
+import { call, fail, lit } from './common.js';
 import { isDilated, runtimeShape } from './conv_common.js';
 import { convWindow } from './conv2d.js';
 import { dimsAttr, formatType } from '../ir/shapes.js';
@@ -32,7 +32,7 @@ export const conv2dBackpropInput: OpDef = {
     // The input's batch size is dy's: symbolic dims are read from dy at run time.
     const shape = runtimeShape(node.type.shape, dy!);
     if (isDilated(win)) return call('rt.conv2dBackpropInput', dy!, w!, shape, lit(win.padding), lit(win.dilations));
-    return call('tf.conv2dTranspose', asRank(dy!, 4), asRank(w!, 4), shape, lit(win.strides), lit(win.padding));
+    return call('rt.conv2dTranspose', dy!, w!, shape, lit(win.strides), lit(win.padding));
   },
 };
 

@@ -1,7 +1,7 @@
 // Reshape to `attrs.shape`, whose entries are sizes or symbols. Symbols must
 // be carried over unchanged (the same multiset on both sides, at most one),
 // and the static sizes must multiply to the same number. The symbol lowers to
-// -1, e.g. flatten: f32[batch, 28, 28] → tf.reshape(x, [-1, 784]).
+// -1, e.g. flatten: f32[batch, 28, 28] → rt.reshape(x, [-1, 784]).
 import type { Dim, TensorType } from '../ir/types.js';
 import type { OpDef } from './op.js';
 import { call, fail, lit } from './common.js';
@@ -26,5 +26,5 @@ export const reshape: OpDef = {
     return { dtype: x.dtype, shape };
   },
   vjp: (b, node, dy) => [b.add('reshape', [dy], { shape: b.type(node.inputs[0]!).shape })],
-  lower: ([x], node) => call('tf.reshape', x!, lit(node.type.shape.map((d) => (typeof d === 'number' ? d : -1)))),
+  lower: ([x], node) => call('rt.reshape', x!, lit(node.type.shape.map((d) => (typeof d === 'number' ? d : -1)))),
 };

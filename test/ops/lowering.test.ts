@@ -27,7 +27,7 @@ describe('lowered expressions read like hand-written tfjs', () => {
   const cases: [OpKind, (string | number)[][], Attrs, string[], string, ('f32' | 'i32')[]?][] = [
     ['matmul', [['batch', 784], [784, 128]], {}, ['x', 'w'], 'rt.matMul(x, w)'],
     ['matmul', [['batch', 10], [784, 10]], { transposeB: true }, ['dy', 'w'], 'rt.matMul(dy, w, false, true)'],
-    ['reshape', [['batch', 28, 28]], { shape: ['batch', 784] }, ['image'], 'tf.reshape(image, [-1, 784])'],
+    ['reshape', [['batch', 28, 28]], { shape: ['batch', 784] }, ['image'], 'rt.reshape(image, [-1, 784])'],
     ['sum', [['batch', 10]], { axes: [1], keepDims: true }, ['x'], 'rt.sum(x, [1], true)'],
     ['sum', [['batch', 10]], {}, ['x'], 'rt.sum(x)'],
     ['mean', [['batch']], {}, ['loss'], 'rt.mean(loss)'],
@@ -47,7 +47,7 @@ describe('lowered expressions read like hand-written tfjs', () => {
     ['pow', [[3]], { exponent: 2 }, ['x'], 'tf.square(x)'],
     ['pow', [[3]], { exponent: 3 }, ['x'], 'tf.pow(x, 3)'],
     ['conv2d', [['batch', 28, 28, 1], [3, 3, 1, 32]], { padding: 'same' }, ['image', 'w'], "tf.conv2d(image as tf.Tensor4D, w as tf.Tensor4D, [1, 1], 'same')"],
-    ['conv2d_backprop_input', [['batch', 14, 14, 8], [3, 3, 1, 8]], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, ['dy', 'w'], "tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, [dy.shape[0], 28, 28, 1], [2, 2], 'same')"],
+    ['conv2d_backprop_input', [['batch', 14, 14, 8], [3, 3, 1, 8]], { strides: 2, padding: 'same', shape: ['batch', 28, 28, 1] }, ['dy', 'w'], "rt.conv2dTranspose(dy, w, [dy.shape[0], 28, 28, 1], [2, 2], 'same')"],
     ['conv2d', [['batch', 9, 9, 1], [3, 3, 1, 4]], { dilations: 2 }, ['x', 'w'], "tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [1, 1], 'valid', 'NHWC', [2, 2])"],
     ['conv2d_backprop_input', [['batch', 5, 5, 4], [3, 3, 1, 4]], { dilations: 2, shape: ['batch', 9, 9, 1] }, ['dy', 'w'], "rt.conv2dBackpropInput(dy, w, [dy.shape[0], 9, 9, 1], 'valid', [2, 2])"],
     ['max_pool', [['batch', 28, 28, 32]], { size: 2, strides: 2 }, ['c'], "rt.maxPool(c, [2, 2], [2, 2], 'valid')"],

@@ -8,6 +8,7 @@
 // portable path. Results agree with the portable helpers within float32
 // round-off (tested), except that an out-of-range class label is an error here.
 import * as tf from '@tensorflow/tfjs-core';
+import { graphConstant, unrecorded } from './graph-step.js';
 
 export interface OpAttr {
   name: string;
@@ -98,7 +99,7 @@ export function reduce(nb: NativeBackend, op: 'Sum' | 'Mean', x: tf.Tensor, axes
     { name: 'Tidx', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_INT32 },
   ];
   const key = `axes ${all.join(',')}`;
-  return nb.executeSingleOutput(op, attrs, [x, keptTensor(nb, key, key, () => tf.tensor1d(all, 'int32'))]);
+  return nb.executeSingleOutput(op, attrs, [x, keptTensor(nb, key, key, () => graphConstant(tf.tensor1d(all, 'int32')))]);
 }
 
 /**
@@ -108,6 +109,42 @@ export function reduce(nb: NativeBackend, op: 'Sum' | 'Mean', x: tf.Tensor, axes
  */
 export function latestScalar(nb: NativeBackend, key: string, value: number): tf.Tensor {
   return keptTensor(nb, `scalar ${key}`, value, () => tf.scalar(value));
+}
+
+/** An int32 vector (a shape) kept per value and registered as a graph constant: tfjs-node's own kernels upload theirs on every call. */
+function shapeVector(nb: NativeBackend, values: readonly number[]): tf.Tensor {
+  const key = `shape ${values.join(',')}`;
+  return keptTensor(nb, key, key, () => graphConstant(tf.tensor1d([...values], 'int32')));
+}
+
+/** Reshape to `shape` (one -1 allowed), with the shape kept rather than uploaded. */
+export function reshape(nb: NativeBackend, x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const b = nb.binding;
+  const type = x.dtype === 'int32' ? b.TF_INT32 : b.TF_FLOAT;
+  return nb.executeSingleOutput('Reshape', [{ name: 'T', type: b.TF_ATTR_TYPE, value: type }, { name: 'Tshape', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }], [x, shapeVector(nb, shape)]);
+}
+
+/** The attributes tfjs-node gives its Conv2DBackprop* kernels (NHWC, no dilation). */
+function convBackpropAttrs(nb: NativeBackend, strides: [number, number], pad: 'same' | 'valid'): OpAttr[] {
+  const b = nb.binding;
+  return [
+    float(nb),
+    { name: 'strides', type: b.TF_ATTR_INT, value: [1, strides[0], strides[1], 1] },
+    { name: 'padding', type: b.TF_ATTR_STRING, value: pad.toUpperCase() },
+    { name: 'data_format', type: b.TF_ATTR_STRING, value: 'NHWC' },
+    { name: 'use_cudnn_on_gpu', type: b.TF_ATTR_BOOL, value: true },
+    { name: 'dilations', type: b.TF_ATTR_INT, value: [1, 1, 1, 1] },
+  ];
+}
+
+/** dL/dx of conv2d: Conv2DBackpropInput with the input's shape kept. */
+export function conv2dBackpropInput(nb: NativeBackend, dy: tf.Tensor, w: tf.Tensor, inputShape: readonly number[], strides: [number, number], pad: 'same' | 'valid'): tf.Tensor {
+  return nb.executeSingleOutput('Conv2DBackpropInput', convBackpropAttrs(nb, strides, pad), [shapeVector(nb, inputShape), w, dy]);
+}
+
+/** dL/dfilter of conv2d: Conv2DBackpropFilter with the filter's shape kept. */
+export function conv2dBackpropFilter(nb: NativeBackend, x: tf.Tensor, dy: tf.Tensor, filterShape: readonly number[], strides: [number, number], pad: 'same' | 'valid'): tf.Tensor {
+  return nb.executeSingleOutput('Conv2DBackpropFilter', convBackpropAttrs(nb, strides, pad), [x, shapeVector(nb, filterShape), dy]);
 }
 
 /**
@@ -215,7 +252,7 @@ const oneDnnPooling = new WeakMap<object, boolean>();
 function hasOneDnnPooling(nb: NativeBackend): boolean {
   let ok = oneDnnPooling.get(nb);
   if (ok === undefined) {
-    ok = tf.tidy(() => {
+    ok = unrecorded(() => tf.tidy(() => {
       try {
         // ties on purpose: zeros and repeated values in most windows
         const x = tf.tensor4d([0, 0, 1, 1, 0, 2, 2, 1, 3, 3, 0, 0, 1, 0, 0, 1, 5, 4, 4, 5, 0, 0, 0, 0], [1, 4, 6, 1]);
@@ -228,7 +265,7 @@ function hasOneDnnPooling(nb: NativeBackend): boolean {
       } catch {
         return false;
       }
-    });
+    }));
     oneDnnPooling.set(nb, ok);
   }
   return ok;

@@ -4,3 +4,4 @@
 export * from './index.js';
 export * from './kernels.js';
 export * from './fused-update.js';
+export * from './graph-step.js';

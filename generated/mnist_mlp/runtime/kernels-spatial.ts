@@ -18,11 +18,21 @@ export function conv2dBackpropFilter(x: tf.Tensor, dy: tf.Tensor, filterShape: n
   const [dh, dw] = dilations;
   const [kh, kw, cin, cout] = filterShape as [number, number, number, number];
   const shape = [(kh - 1) * dh + 1, (kw - 1) * dw + 1, cin, cout];
-  const full = hasKernel('Conv2DBackpropFilter')
+  const nb = native.nativeBackend();
+  const full = nb !== null
+    ? native.conv2dBackpropFilter(nb, x, dy, shape, strides, pad)
+    : hasKernel('Conv2DBackpropFilter')
     ? (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides, pad, dataFormat: 'NHWC', filterShape: shape }) as tf.Tensor)
     : conv2dBackpropFilterBySlices(x, dy, shape, strides, pad);
   if (dh === 1 && dw === 1) return full;
   return withTemps((t) => tf.stridedSlice(t(full), [0, 0, 0, 0], shape, [dh, dw, 1, 1]));
+}
+
+/** dL/dx of tf.conv2d (tf.conv2dTranspose), with the input shape kept rather than uploaded on tfjs-node. */
+export function conv2dTranspose(dy: tf.Tensor, w: tf.Tensor, inputShape: [number, number, number, number], strides: [number, number], pad: Pad): tf.Tensor {
+  const nb = native.nativeBackend();
+  if (nb !== null) return native.conv2dBackpropInput(nb, dy, w, inputShape, strides, pad);
+  return tf.conv2dTranspose(dy as tf.Tensor4D, w as tf.Tensor4D, inputShape, strides, pad);
 }
 
 /** dL/dx of a dilated tf.conv2d (stride 1): the transposed convolution with the dilated filter. */

@@ -155,6 +155,12 @@ export function sumOfSquares(x: tf.Tensor): tf.Tensor {
 }
 
 /** tf.broadcastTo where -1 keeps x's own size of that (right-aligned) axis. */
+/** tf.reshape (`shape` may hold one -1), with the shape kept rather than uploaded on tfjs-node. */
+export function reshape(x: tf.Tensor, shape: number[]): tf.Tensor {
+  const nb = native.nativeBackend();
+  return nb !== null ? native.reshape(nb, x, shape) : tf.reshape(x, shape);
+}
+
 export function broadcastTo(x: tf.Tensor, shape: number[]): tf.Tensor {
   const lead = shape.length - x.rank;
   return tf.broadcastTo(x, shape.map((d, i) => (d === -1 ? x.shape[i - lead]! : d)));

@@ -30,9 +30,9 @@ export function emitConstants(out: ProgramBuilder, ctx: EmitContext): void {
   });
   func(out, {
     name: 'uploadConstants',
-    doc: 'Uploads the constants to the current backend (once per run).',
+    doc: 'Uploads the constants to the current backend (once per run); registered as constants a recorded graph step may read (rt.GraphStep).',
     params: [],
     returns: 'Constants',
-    body: ['return {', ...all.map((c) => `  ${c.name}: ${c.expr},`), '};'],
+    body: ['return rt.graphConstants({', ...all.map((c) => `  ${c.name}: ${c.expr},`), '});'],
   });
 }
