@@ -57,8 +57,9 @@ describe.skipIf(!hasNative)('fused updates on tfjs-node', () => {
         if (t > 2) expect(tf.memory().numTensors, `tensors after step ${t}`).toBe(settled);
       }
       updater.dispose();
-      // the variables are gone; the reads the trainer holds stay valid
-      expect(tf.memory().numTensors).toBe(settled - 1 - slotCount);
+      // the variables and the kept scalar inputs are gone; the reads the trainer holds stay valid
+      const scalarInputs = o.kind === 'adam' ? 6 : o.kind === 'sgd' ? 1 : 2;
+      expect(tf.memory().numTensors).toBe(settled - 1 - slotCount - scalarInputs);
       expect(Array.from(w.dataSync())[0]).toBeCloseTo(wRef[0]!, 5);
       tf.dispose([w, ...slots]);
     });
@@ -78,7 +79,7 @@ describe.skipIf(!hasNative)('fused updates on tfjs-node', () => {
     tf.dispose(a);
   });
 
-  it('runs two kernels per step and parameter (the update and a read of the parameter), reading the slots only on request', () => {
+  it('runs two kernels per step and parameter (the update and a read of the parameter), reading the slots only on request and uploading only changed scalars', () => {
     const updater = fusedUpdater('adam', { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }) as FusedUpdater;
     const slots = [tf.zeros([3]), tf.zeros([3])];
     let w = tf.ones([3]);
@@ -89,10 +90,27 @@ describe.skipIf(!hasNative)('fused updates on tfjs-node', () => {
     k.dispose();
     expect(ops).toEqual(['ResourceApplyAdam', 'ReadVariableOp']);
     expect(countingOps(() => updater.slots('w', slots))).toEqual(['ReadVariableOp', 'ReadVariableOp']);
+    // the next step uploads only what changed: β1^t, β2^t and ε·√(1−β2^t), not lr, β1, β2
+    expect(countingUploads(() => updater.scalars(0.1, 2))).toBe(3);
+    expect(countingUploads(() => updater.scalars(0.05, 3))).toBe(4);
     updater.dispose();
     tf.dispose([w, ...slots]);
   });
 });
+
+/** Host → TensorFlow tensor uploads while `f` runs (and reads its scalars' ids, which makes tfjs-node upload them). */
+function countingUploads(f: () => { inputs: readonly tf.Tensor[] }): number {
+  const backend = tf.backend() as unknown as { binding: object; getInputTensorIds(t: tf.Tensor[]): number[] };
+  const original = backend.binding;
+  let uploads = 0;
+  backend.binding = wrapBinding(original, { createTensor: (_a, call) => (uploads++, call()) });
+  try {
+    backend.getInputTensorIds([...f().inputs]);
+  } finally {
+    backend.binding = original;
+  }
+  return uploads;
+}
 
 /** The TensorFlow ops `f` runs through tfjs-node's binding, by name. */
 function countingOps(f: () => void): string[] {

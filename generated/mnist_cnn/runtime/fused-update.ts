@@ -33,7 +33,7 @@ export interface FusedHyper {
   readonly beta2?: number;
 }
 
-/** One step's scalar inputs for one parameter group (uploaded once, disposed after the group's updates). */
+/** One step's scalar inputs for one parameter group: valid until the next `scalars` call (the trainer applies a group's updates in between). */
 export interface FusedScalars {
   readonly inputs: readonly tf.Tensor[];
   dispose(): void;
@@ -94,6 +94,8 @@ export class FusedUpdater {
   private readonly attrs: OpAttr[];
   /** `dtype: float32`, the one attribute of the variable ops. */
   private readonly dtype: OpAttr;
+  /** The last upload of each scalar input, reused while its value stays the same (β1, β2, a constant lr: 3 of Adam's 6 uploads per step). */
+  private readonly kept: ({ value: number; tensor: tf.Tensor } | undefined)[] = [];
 
   constructor(
     private readonly nb: NativeBackend,
@@ -108,8 +110,16 @@ export class FusedUpdater {
 
   /** The scalar inputs of the kernel for learning rate `lr` at update number `t` (1-based). */
   scalars(lr: number, t: number): FusedScalars {
-    const inputs = this.plan.scalars(this.hyper, lr, t).map((v) => tf.scalar(v));
-    return { inputs, dispose: () => tf.dispose(inputs) };
+    const inputs = this.plan.scalars(this.hyper, lr, t).map((value, i) => {
+      const kept = this.kept[i];
+      if (kept !== undefined && kept.value === value) return kept.tensor;
+      kept?.tensor.dispose();
+      const tensor = tf.scalar(value);
+      this.kept[i] = { value, tensor };
+      return tensor;
+    });
+    // the updater owns them (freed when a value changes, or by `dispose`)
+    return { inputs, dispose: () => {} };
   }
 
   /**
@@ -161,6 +171,7 @@ export class FusedUpdater {
       }
     }
     this.bundles.clear();
+    for (const k of this.kept.splice(0)) k?.tensor.dispose();
   }
 
   private variable(shape: number[]): tf.Tensor {
