@@ -408,13 +408,20 @@ function readLoss(t: tf.Tensor): number {
 /** A training step: updates `params` and `state` in place, returns the batch loss. */
 type StepFn = (params: Params, state: OptimizerState, batch: Batch, lr: number, rng: rt.Rng) => number;
 
+/** The step's tensor work as one function of its inputs: on tfjs-node it is recorded once per batch shape and then runs as one TensorFlow graph (rt.GraphStep; plain calls elsewhere). */
+const STEP = new rt.GraphStep('trainStep');
+
 /** Trains on one batch with learning rate `lr` and returns its loss. Tensors live exactly as long as the step needs them. */
 function trainStep(params: Params, state: OptimizerState, batch: Batch, lr: number, rng: rt.Rng): number {
-  const fwd = forward(params, batch, true, rng);
-  const grads = backward(params, batch, fwd);
-  const loss = readLoss(fwd.loss);
-  tf.dispose([fwd.loss, fwd.prediction]);
-  applyUpdate(params, state, grads, lr);
+  const [lossTensor, ...out] = STEP.run(() => [params.c1_weight, params.c1_bias, params.c2_weight, params.c2_bias, params.logits_weight, params.logits_bias, batch.image, batch.digit, rt.lossGradientFactor(1, batch.image.shape[0]!)], () => {
+    const fwd = forward(params, batch, true, rng);
+    const grads = backward(params, batch, fwd);
+    if (fwd.prediction !== fwd.loss) fwd.prediction.dispose();
+    return [fwd.loss, grads.c1_weight, grads.c1_bias, grads.c2_weight, grads.c2_bias, grads.logits_weight, grads.logits_bias];
+  }, rng);
+  const loss = readLoss(lossTensor);
+  lossTensor.dispose();
+  applyUpdate(params, state, { c1_weight: out[0]!, c1_bias: out[1]!, c2_weight: out[2]!, c2_bias: out[3]!, logits_weight: out[4]!, logits_bias: out[5]! }, lr);
   return loss;
 }
 

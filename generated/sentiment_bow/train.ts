@@ -148,7 +148,7 @@ interface Forward {
 /** The forward pass (`training` changes nothing: the net has no dropout). */
 function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 20: e      = embedding(review, 32)
-  const e = tf.gather(params.e_weight, batch.review);
+  const e = rt.gather(params.e_weight, batch.review);
 
   // line 21: pooled = mean_pool(e)
   const t4 = tf.cast(batch.review, 'float32');
@@ -186,8 +186,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const { t6, t9, pooled, t15, t16 } = fwd;
 
   // ∂ line 25: loss      = binary_cross_entropy(logit, positive)
-  const d18 = tf.scalar(1 / t16.shape[0]); // ∂ mean (loss), line 25
-  const d19 = tf.broadcastTo(d18, t16.shape); // ∂ mean (loss), line 25
+  const d18 = rt.inverseCount(t16.shape[0]); // ∂ mean (loss), line 25
+  const d19 = rt.broadcastTo(d18, t16.shape); // ∂ mean (loss), line 25
   d18.dispose();
   const d20 = rt.sigmoidCrossEntropyGrad(t15, batch.positive, d19); // ∂ sigmoid_cross_entropy (loss), line 25
   tf.dispose([d19, t15]);

@@ -175,7 +175,7 @@ interface Forward {
 /** The forward pass (`training` changes nothing: the net has no dropout). */
 function forward(params: Params, batch: Batch, training: boolean): Forward {
   // line 17: e     = embedding(review, 32)
-  const e = tf.gather(params.e_weight, batch.review);
+  const e = rt.gather(params.e_weight, batch.review);
 
   // line 18: h     = lstm(e, 32)
   const t4 = tf.cast(batch.review, 'float32');
@@ -209,8 +209,8 @@ function backward(params: Params, batch: Batch, fwd: Forward): Grads {
   const { e, t5, t9, t10, h, t17, t18 } = fwd;
 
   // ∂ line 22: loss      = binary_cross_entropy(logit, positive)
-  const d20 = tf.scalar(1 / t18.shape[0]); // ∂ mean (loss), line 22
-  const d21 = tf.broadcastTo(d20, t18.shape); // ∂ mean (loss), line 22
+  const d20 = rt.inverseCount(t18.shape[0]); // ∂ mean (loss), line 22
+  const d21 = rt.broadcastTo(d20, t18.shape); // ∂ mean (loss), line 22
   d20.dispose();
   const d22 = rt.sigmoidCrossEntropyGrad(t17, batch.positive, d21); // ∂ sigmoid_cross_entropy (loss), line 22
   tf.dispose([d21, t17]);

@@ -26,6 +26,6 @@ export const broadcast: OpDef = {
   lower([x], node) {
     // A symbolic size is x's own aligned dimension: -1 tells the helper to keep it.
     const dims = node.type.shape.map((d) => (typeof d === 'number' ? d : -1));
-    return call(dims.includes(-1) ? 'rt.broadcastTo' : 'tf.broadcastTo', x!, lit(dims));
+    return call('rt.broadcastTo', x!, lit(dims));
   },
 };

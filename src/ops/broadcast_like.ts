@@ -15,5 +15,5 @@ export const broadcastLike: OpDef = {
     return { dtype: x.dtype, shape: like.shape.slice() };
   },
   vjp: (_b, _node, dy) => [dy, null],
-  lower: ([x, like]) => call('tf.broadcastTo', x!, `${like!}.shape`),
+  lower: ([x, like]) => call('rt.broadcastTo', x!, `${like!}.shape`),
 };

@@ -19,5 +19,5 @@ export const gather: OpDef = {
     const [table, ids] = node.inputs as [number, number];
     return [b.add('unsorted_segment_sum', [dy, ids], { segments: b.type(table).shape[0]! }), null];
   },
-  lower: ([table, ids]) => call('tf.gather', table!, ids!),
+  lower: ([table, ids]) => call('rt.gather', table!, ids!),
 };

@@ -20,6 +20,6 @@ export const invCount: OpDef = {
   lower([x], node) {
     const axes = node.attrs['axes'] as number[];
     const count = axes.length === 0 ? '1' : axes.map((a) => `${x!}.shape[${a}]`).join(' * ');
-    return `tf.scalar(1 / ${axes.length > 1 ? `(${count})` : count})`;
+    return `rt.inverseCount(${count})`;
   },
 };

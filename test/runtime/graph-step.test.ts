@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNative } from '../support/native.js';
-import { GraphStep, graphConstant, graphSteps } from '../../src/runtime/graph-step.js';
+import { GraphStep, graphConstant, graphFeed, graphSteps } from '../../src/runtime/graph-step.js';
 import * as rt from '../../src/runtime/kernels.js';
 import { nativeBackend } from '../../src/runtime/kernels-native.js';
 import { join, resolve } from 'node:path';
@@ -85,6 +85,42 @@ describe.skipIf(!hasNative)('graph steps on tfjs-node', () => {
     tf.dispose([w, b, we, be]);
   });
 
+  it('draws per-call feeds again from each call’s rng, in order, and refuses draws from another rng', () => {
+    const step = new GraphStep('test feeds');
+    const draws: number[] = [];
+    const draw = (r: { next(): number }) => {
+      const v = r.next();
+      draws.push(v);
+      return tf.tensor1d([v, -v]);
+    };
+    let counter = 0;
+    const rng = { next: () => ++counter };
+    const x = tf.tensor1d([10, 20]);
+    const results: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const out = step.run(() => [x], () => {
+        const a = graphFeed(draw(rng), rng, draw);
+        const b = graphFeed(draw(rng), rng, draw);
+        const y = rt.add(rt.mul(x, a), b);
+        tf.dispose([a, b]);
+        return [y];
+      }, rng);
+      results.push(Array.from(out[0]!.dataSync()));
+      tf.dispose(out);
+    }
+    // call k draws 2k+1 and 2k+2: x·a + b
+    expect(draws).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(results).toEqual([[12, -22], [34, -64], [56, -106]]);
+    expect(step.statuses()[0]!.graph).toBe(true);
+
+    const other = { next: () => 1 };
+    const refused = new GraphStep('test feeds elsewhere');
+    const out = refused.run(() => [x], () => [rt.mul(x, graphFeed(draw(other), other, draw))], rng);
+    expect(refused.statuses()[0]!.refused).toMatch(/not the one the step was given/);
+    tf.dispose([x, ...out]);
+    step.dispose();
+  });
+
   it('freezes registered constants into the graph', () => {
     const step = new GraphStep('test constant');
     const k = graphConstant(tf.scalar(3));
@@ -156,7 +192,9 @@ describe.skipIf(!hasNative)('generated trainers with and without graph steps', (
   beforeAll(async () => void (await initBackend('node', () => {})));
   afterAll(async () => void (await tf.setBackend('cpu')));
 
-  for (const spec of ['bench/specs/w1-sgd.nn', 'bench/specs/w3-adam.nn', 'specs/digits.nn']) {
+  // w1: folded SGD (update inside the graph); w3: convolutions and pools; digits: Adam after the graph;
+  // mnist-mlp and mnist-cnn: dropout masks fed from the step's rng (each run's rng must advance alike)
+  for (const spec of ['bench/specs/w1-sgd.nn', 'bench/specs/w3-adam.nn', 'specs/digits.nn', 'specs/mnist-mlp.nn', 'specs/mnist-cnn.nn']) {
     it(`${spec}: eight steps as one graph each equal eight eager steps`, async () => {
       const trainer = await loadTrainer(root, spec);
       const m = trainer.module;
@@ -165,19 +203,20 @@ describe.skipIf(!hasNative)('generated trainers with and without graph steps', (
       const batches = syntheticBatches(forward, 16);
       const runs = [true, false].map(() => {
         const params = m.initParams(new Rng(7));
-        return { params, state: m.initOptimizerState(params), losses: [] as number[] };
+        return { params, state: m.initOptimizerState(params), rng: new Rng(1), losses: [] as number[] };
       });
       for (let i = 0; i < 8; i++) {
         for (const [k, r] of runs.entries()) {
           if (k === 1) process.env['NNC_GRAPH_STEP'] = '0';
           try {
-            r.losses.push(m.trainStep(r.params, r.state, batches[i]!, 0.01, new Rng(1)));
+            r.losses.push(m.trainStep(r.params, r.state, batches[i]!, 0.01, r.rng));
           } finally {
             delete process.env['NNC_GRAPH_STEP'];
           }
         }
       }
       const [graph, eager] = runs as [(typeof runs)[0], (typeof runs)[0]];
+      expect(graph.rng.state(), 'rng state after eight steps').toEqual(eager.rng.state());
       graph.losses.forEach((l, i) => expect(l, `loss at step ${i + 1}`).toBeCloseTo(eager.losses[i]!, 5));
       for (const [name, t] of Object.entries(graph.params)) {
         const want = eager.params[name]!.dataSync();

@@ -124,6 +124,34 @@ export function reshape(nb: NativeBackend, x: tf.Tensor, shape: readonly number[
   return nb.executeSingleOutput('Reshape', [{ name: 'T', type: b.TF_ATTR_TYPE, value: type }, { name: 'Tshape', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }], [x, shapeVector(nb, shape)]);
 }
 
+/** table[ids] along axis 0 (GatherV2): TensorFlow checks the ids' range itself; tfjs-node's kernel first reads them to the host to check them, and uploads the axis. */
+export function gather(nb: NativeBackend, table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const b = nb.binding;
+  const type = (name: string, value: number): OpAttr => ({ name, type: b.TF_ATTR_TYPE, value });
+  const axis = keptTensor(nb, 'gather axis', 0, () => graphConstant(tf.scalar(0, 'int32')));
+  const attrs = [{ name: 'batch_dims', type: b.TF_ATTR_INT, value: 0 }, type('Tparams', table.dtype === 'int32' ? b.TF_INT32 : b.TF_FLOAT), type('Tindices', b.TF_INT32), type('Taxis', b.TF_INT32)];
+  return nb.executeSingleOutput('GatherV2', attrs, [table, ids, axis]);
+}
+
+/** 1/n as a float32 scalar: kept per value, a graph constant (it depends on shapes only); a new handle on it, which the caller disposes. */
+export function inverseCount(nb: NativeBackend, n: number): tf.Tensor {
+  return keptTensor(nb, `inverse count ${n}`, n, () => graphConstant(tf.scalar(1 / n))).clone();
+}
+
+/** x broadcast to `shape` (BroadcastTo), the shape kept rather than uploaded. */
+export function broadcastTo(nb: NativeBackend, x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const b = nb.binding;
+  return nb.executeSingleOutput('BroadcastTo', [float(nb), { name: 'Tidx', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }], [x, shapeVector(nb, shape)]);
+}
+
+/** Σ of data's rows per segment id (UnsortedSegmentSum, rank-1 int32 ids), the segment count kept rather than uploaded. */
+export function unsortedSegmentSum(nb: NativeBackend, data: tf.Tensor, ids: tf.Tensor, segments: number): tf.Tensor {
+  const b = nb.binding;
+  const count = keptTensor(nb, `segments ${segments}`, segments, () => graphConstant(tf.scalar(segments, 'int32')));
+  const attrs = [float(nb), { name: 'Tindices', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }, { name: 'Tnumsegments', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }];
+  return nb.executeSingleOutput('UnsortedSegmentSum', attrs, [data, ids, count]);
+}
+
 /** The attributes tfjs-node gives its Conv2DBackprop* kernels (NHWC, no dilation). */
 function convBackpropAttrs(nb: NativeBackend, strides: [number, number], pad: 'same' | 'valid'): OpAttr[] {
   const b = nb.binding;

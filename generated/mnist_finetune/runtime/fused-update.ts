@@ -33,7 +33,7 @@ export interface FusedHyper {
   readonly beta2?: number;
 }
 
-/** One step's scalar inputs for one parameter group: valid until the next `scalars` call (the trainer applies a group's updates in between). */
+/** One step's scalar inputs for one parameter group (those that vary uploaded per call, disposed after the group's updates). */
 export interface FusedScalars {
   readonly inputs: readonly tf.Tensor[];
   dispose(): void;
@@ -54,6 +54,8 @@ interface KernelPlan {
   flags: Record<string, boolean>;
   /** The kernel's scalar inputs for learning rate `lr` at update `t`. */
   scalars(h: FusedHyper, lr: number, t: number): number[];
+  /** Which of them depend on the hyperparameters only (uploaded once per updater). */
+  fixed: readonly number[];
   /** The kernel's inputs in its order: the variable, its slots, the scalars and the gradient. */
   order(w: tf.Tensor, slots: tf.Tensor[], k: readonly tf.Tensor[], g: tf.Tensor): tf.Tensor[];
 }
@@ -62,23 +64,26 @@ const momentum = (nesterov: boolean): KernelPlan => ({
   kernel: 'ResourceApplyMomentum',
   flags: { use_nesterov: nesterov },
   scalars: (h, lr) => [lr, h.momentum ?? 0],
+  fixed: [1],
   order: (w, slots, [lr, mu], g) => [w, ...slots, lr!, g, mu!],
 });
 
 const PLANS: Record<FusedRule, KernelPlan> = {
-  sgd: { kernel: 'ResourceApplyGradientDescent', flags: {}, scalars: (_h, lr) => [lr], order: (w, _slots, [lr], g) => [w, lr!, g] },
+  sgd: { kernel: 'ResourceApplyGradientDescent', flags: {}, scalars: (_h, lr) => [lr], fixed: [], order: (w, _slots, [lr], g) => [w, lr!, g] },
   momentum: momentum(false),
   nesterov: momentum(true),
   adagrad: {
     kernel: 'ResourceApplyAdagradV2',
     flags: { update_slots: true },
     scalars: (h, lr) => [lr, h.epsilon ?? 0],
+    fixed: [1],
     order: (w, slots, [lr, eps], g) => [w, ...slots, lr!, eps!, g],
   },
   adam: {
     kernel: 'ResourceApplyAdam',
     flags: { use_nesterov: false },
     scalars: (h, lr, t) => [h.beta1! ** t, h.beta2! ** t, lr, h.beta1!, h.beta2!, h.epsilon! * Math.sqrt(1 - h.beta2! ** t)],
+    fixed: [3, 4],
     order: (w, slots, k, g) => [w, ...slots, ...k, g],
   },
 };
@@ -94,8 +99,8 @@ export class FusedUpdater {
   private readonly attrs: OpAttr[];
   /** `dtype: float32`, the one attribute of the variable ops. */
   private readonly dtype: OpAttr;
-  /** The last upload of each scalar input, reused while its value stays the same (β1, β2, a constant lr: 3 of Adam's 6 uploads per step). */
-  private readonly kept: ({ value: number; tensor: tf.Tensor } | undefined)[] = [];
+  /** The scalar inputs that depend on the hyperparameters only (Adam's β1, β2), uploaded once, by index. */
+  private readonly fixed = new Map<number, tf.Tensor>();
 
   constructor(
     private readonly nb: NativeBackend,
@@ -110,16 +115,14 @@ export class FusedUpdater {
 
   /** The scalar inputs of the kernel for learning rate `lr` at update number `t` (1-based). */
   scalars(lr: number, t: number): FusedScalars {
+    const fresh: tf.Tensor[] = [];
     const inputs = this.plan.scalars(this.hyper, lr, t).map((value, i) => {
-      const kept = this.kept[i];
-      if (kept !== undefined && kept.value === value) return kept.tensor;
-      kept?.tensor.dispose();
-      const tensor = tf.scalar(value);
-      this.kept[i] = { value, tensor };
+      if (!this.plan.fixed.includes(i)) return fresh[fresh.push(tf.scalar(value)) - 1]!;
+      let tensor = this.fixed.get(i);
+      if (tensor === undefined) this.fixed.set(i, (tensor = tf.scalar(value)));
       return tensor;
     });
-    // the updater owns them (freed when a value changes, or by `dispose`)
-    return { inputs, dispose: () => {} };
+    return { inputs, dispose: () => tf.dispose(fresh) };
   }
 
   /**
@@ -171,7 +174,8 @@ export class FusedUpdater {
       }
     }
     this.bundles.clear();
-    for (const k of this.kept.splice(0)) k?.tensor.dispose();
+    tf.dispose([...this.fixed.values()]);
+    this.fixed.clear();
   }
 
   private variable(shape: number[]): tf.Tensor {

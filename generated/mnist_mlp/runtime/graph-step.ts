@@ -70,7 +70,34 @@ export function graphConstants<T extends Record<string, tf.Tensor>>(record: T): 
 }
 
 /** The recording in progress: the backend whose binding is swapped, and its own binding. */
-let recordingNow: { backend: NodeBackend; binding: Binding; recording: Binding } | null = null;
+let recordingNow: { backend: NodeBackend; binding: Binding; recording: Binding; rng: unknown; feeds: Feed[]; refuse(why: string): void } | null = null;
+
+/** A tensor drawn on the host inside the step (a dropout mask): fed as a placeholder, drawn again from the call's RNG for every replay. */
+interface Feed {
+  /** The drawn tensor's binding id in the recorded call. */
+  id: number;
+  /** A copy of the recorded call's draw (the step disposes its own), to check the loaded graph with; freed after. */
+  copy: tf.Tensor | null;
+  draw(rng: never): tf.Tensor;
+  /** Its placeholder, or null when no recorded op read it (it is still drawn, so the RNG advances as eagerly). */
+  placeholder: string | null;
+}
+
+/**
+ * Marks `t`, just drawn from `rng` by `draw(rng)`, as a per-call feed of the
+ * step being recorded (returned unchanged; a no-op outside a recording). A
+ * replay calls `draw` again, in recorded order, with the RNG passed to
+ * `GraphStep.run`: the same draws in the same order as an eager call makes.
+ * Drawn from any other RNG, the step is refused.
+ */
+export function graphFeed<R, T extends tf.Tensor>(t: T, rng: R, draw: (rng: R) => T): T {
+  const r = recordingNow;
+  if (r === null) return t;
+  if (rng !== r.rng) r.refuse('draws from a random generator that is not the one the step was given');
+  const id = r.backend.getInputTensorIds([t])[0]!;
+  r.feeds.push({ id, copy: unrecorded(() => t.clone()), draw: draw as (rng: never) => tf.Tensor, placeholder: null });
+  return t;
+}
 
 /**
  * Runs `fn` outside any recording in progress: one-time work the runtime
@@ -114,6 +141,7 @@ export interface GraphStepStatus {
 
 interface Loaded {
   session: number;
+  feeds: Feed[];
   inputNames: string;
   outputNames: string;
   status: GraphStepStatus;
@@ -126,7 +154,7 @@ export function graphSteps(): GraphStepStatus[] {
   return steps.flatMap((s) => s.statuses());
 }
 
-/** Graph steps are on unless NNC_GRAPH_STEP=0 (the eager kernels then run, one dispatch each). */
+/** Graph steps are on unless NNC_GRAPH_STEP=0 (the eager kernels then run, one dispatch each); NNC_GRAPH_STEP=log also reports each recording on stderr. */
 function enabled(): boolean {
   return typeof process === 'undefined' || process.env['NNC_GRAPH_STEP'] !== '0';
 }
@@ -146,18 +174,23 @@ export class GraphStep {
   /**
    * `fn()`'s outputs, where `fn` reads only the tensors `inputsOf` lists
    * (asked for on tfjs-node only), registered constants and tensors it makes
-   * from them. Inputs are not consumed; the outputs are new tensors the caller owns.
+   * from them, and tensors drawn from `rng` through `graphFeed`. Inputs are
+   * not consumed; the outputs are new tensors the caller owns.
    */
-  run(inputsOf: () => readonly tf.Tensor[], fn: () => tf.Tensor[]): tf.Tensor[] {
+  run(inputsOf: () => readonly tf.Tensor[], fn: () => tf.Tensor[], rng: unknown = null): tf.Tensor[] {
     const nb = nativeBackend();
     if (nb === null || !enabled()) return fn();
     const inputs = inputsOf();
     const backend = nb as unknown as NodeBackend;
     const signature = inputs.map((t) => `${t.dtype}[${t.shape.join(',')}]`).join(' ');
     const known = this.recorded.get(signature);
-    if (known !== undefined) return 'session' in known ? replay(backend, known, inputs) : fn();
-    const { outputs, loaded } = record(backend, this.name, signature, inputs, fn);
+    if (known !== undefined) return 'session' in known ? replay(backend, known, inputs, rng) : fn();
+    const { outputs, loaded } = record(backend, this.name, signature, inputs, fn, rng);
     this.recorded.set(signature, loaded);
+    if (process.env['NNC_GRAPH_STEP'] === 'log') {
+      const s = 'status' in loaded ? loaded.status : loaded;
+      console.error(`graph step ${s.step} (${s.signature}): ${s.graph ? `${s.ops} TensorFlow ops as one graph` : `eager, ${s.refused}`}`);
+    }
     return outputs;
   }
 
@@ -169,9 +202,15 @@ export class GraphStep {
   }
 }
 
-function replay(backend: NodeBackend, g: Loaded, inputs: readonly tf.Tensor[]): tf.Tensor[] {
-  const metas = backend.binding.runSavedModel(g.session, backend.getInputTensorIds([...inputs]), g.inputNames, g.outputNames);
-  return metas.map((m) => backend.createOutputTensor(m));
+function replay(backend: NodeBackend, g: Loaded, inputs: readonly tf.Tensor[], rng: unknown): tf.Tensor[] {
+  const drawn = g.feeds.map((f) => f.draw(rng as never));
+  try {
+    const fed = drawn.filter((_, k) => g.feeds[k]!.placeholder !== null);
+    const metas = backend.binding.runSavedModel(g.session, backend.getInputTensorIds([...inputs, ...fed]), g.inputNames, g.outputNames);
+    return metas.map((m) => backend.createOutputTensor(m));
+  } finally {
+    tf.dispose(drawn);
+  }
 }
 
 /** tfjs dtype → TensorFlow DataType enum (the binding's TF_* values are the same numbers). */
@@ -197,6 +236,7 @@ function record(
   signature: string,
   inputs: readonly tf.Tensor[],
   fn: () => tf.Tensor[],
+  rng: unknown,
 ): { outputs: tf.Tensor[]; loaded: Loaded | GraphStepStatus } {
   const binding = backend.binding;
   const status = (refused: string | null, ops: readonly GraphNode[] = []): GraphStepStatus => {
@@ -210,7 +250,8 @@ function record(
   inputs.forEach((t, i) => {
     if (!names.has(inputIds[i]!)) names.set(inputIds[i]!, `input_${i}`);
   });
-  const captured = new Set<number>();
+  /** Tensors the recorded ops read that they did not make, with the first op that read each. */
+  const captured = new Map<number, string>();
   let refused: string | null = null;
   const refuse = (why: string) => (refused ??= why);
 
@@ -233,7 +274,7 @@ function record(
     const input = ids.map((id) => {
       const known = names.get(id);
       if (known !== undefined) return known;
-      captured.add(id);
+      if (!captured.has(id)) captured.set(id, name);
       return `const_${id}`;
     });
     nodes.push({ name: node, op: name, input, attr });
@@ -241,11 +282,13 @@ function record(
     return out;
   };
   recording.tensorDataSync = (id) => {
-    refuse('reads a tensor back to the host inside the step');
+    const after = nodes.length > 0 ? ` (after ${nodes.length} ops, the last ${nodes[nodes.length - 1]!.op})` : '';
+    refuse(`reads a tensor back to the host inside the step${after}`);
     return binding.tensorDataSync(id);
   };
   backend.binding = recording;
-  recordingNow = { backend, binding, recording };
+  const feeds: Feed[] = [];
+  recordingNow = { backend, binding, recording, rng, feeds, refuse };
   let outputs: tf.Tensor[];
   try {
     outputs = fn();
@@ -253,7 +296,29 @@ function record(
     backend.binding = binding;
     recordingNow = null;
   }
-  if (refused !== null) return { outputs, loaded: status(refused) };
+  try {
+    return { outputs, loaded: build(backend, step, status, inputs, outputs, nodes, names, captured, feeds, refused) };
+  } finally {
+    for (const f of feeds) f.copy?.dispose();
+    for (const f of feeds) f.copy = null;
+  }
+}
+
+/** The graph of a finished recording, loaded and checked, or why not. */
+function build(
+  backend: NodeBackend,
+  step: string,
+  status: (refused: string | null, ops?: readonly GraphNode[]) => GraphStepStatus,
+  inputs: readonly tf.Tensor[],
+  outputs: readonly tf.Tensor[],
+  nodes: readonly GraphNode[],
+  names: ReadonlyMap<number, string>,
+  captured: ReadonlyMap<number, string>,
+  feeds: Feed[],
+  refused: string | null,
+): Loaded | GraphStepStatus {
+  const binding = backend.binding;
+  if (refused !== null) return status(refused);
   if (inputs.some((t) => t.isDisposed)) throw new Error(`graph step ${step}: the step function disposed one of its inputs`);
 
   // Captured tensors must be registered constants: their values go into the graph.
@@ -263,25 +328,36 @@ function record(
     else constantIds.set(backend.getInputTensorIds([t])[0]!, t);
   }
   const consts: GraphNode[] = [];
-  for (const id of captured) {
+  const feedOf = new Map(feeds.map((f) => [f.id, f]));
+  for (const [id, reader] of captured) {
+    const feed = feedOf.get(id);
+    if (feed !== undefined) {
+      feed.placeholder = `const_${id}`; // the name the recorded ops read it by
+      continue;
+    }
     const t = constantIds.get(id);
     const dtype = t === undefined ? null : dataType(binding, t.dtype);
-    if (t === undefined || dtype === null) return { outputs, loaded: status('reads a tensor that is neither an input nor a registered constant (e.g. one uploaded inside the step)') };
+    if (t === undefined || dtype === null) return status(`${reader} reads a tensor that is neither an input nor a registered constant (e.g. one uploaded inside the step)`);
     const data = binding.tensorDataSync(id);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     consts.push({ name: `const_${id}`, op: 'Const', input: [], attr: { dtype: { kind: 'type', value: dtype }, value: { kind: 'tensor', dtype, shape: t.shape, bytes } } });
   }
   const outputNames: string[] = [];
-  for (const id of backend.getInputTensorIds(outputs)) {
+  for (const id of backend.getInputTensorIds([...outputs])) {
     const name = names.get(id);
-    if (name === undefined || name.startsWith('input_')) return { outputs, loaded: status('returns a tensor no recorded op produced') };
+    if (name === undefined || name.startsWith('input_')) return status('returns a tensor no recorded op produced');
     outputNames.push(name);
   }
   const placeholders: GraphNode[] = [];
   for (const [i, t] of inputs.entries()) {
     const dtype = dataType(binding, t.dtype);
-    if (dtype === null) return { outputs, loaded: status(`input ${i} has dtype ${t.dtype}`) };
+    if (dtype === null) return status(`input ${i} has dtype ${t.dtype}`);
     placeholders.push({ name: `input_${i}`, op: 'Placeholder', input: [], attr: { dtype: { kind: 'type', value: dtype }, shape: { kind: 'shape', value: t.shape } } });
+  }
+  const fedCopies = feeds.filter((f) => f.placeholder !== null).map((f) => f.copy!);
+  for (const f of feeds) {
+    const t = f.copy!;
+    if (f.placeholder !== null) placeholders.push({ name: f.placeholder, op: 'Placeholder', input: [], attr: { dtype: { kind: 'type', value: dataType(binding, t.dtype)! }, shape: { kind: 'shape', value: t.shape } } });
   }
 
   let session: number;
@@ -290,29 +366,30 @@ function record(
     writeFileSync(join(dir, 'saved_model.pb'), savedModelBytes([...placeholders, ...consts, ...nodes], 'serve', PRODUCER));
     session = binding.loadSavedModel(dir, 'serve');
   } catch (e) {
-    return { outputs, loaded: status(`TensorFlow did not load the recorded graph: ${(e as Error).message.split('\n')[0]}`) };
+    return status(`TensorFlow did not load the recorded graph: ${(e as Error).message.split('\n')[0]}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const loaded: Loaded = {
     session,
-    inputNames: inputs.map((_, i) => `input_${i}:0`).join(','),
+    feeds,
+    inputNames: [...inputs.map((_, i) => `input_${i}:0`), ...feeds.flatMap((f) => (f.placeholder === null ? [] : [`${f.placeholder}:0`]))].join(','),
     outputNames: outputNames.join(','),
     status: status(null, nodes),
   };
-  const mismatch = compare(backend, loaded, inputs, outputs);
+  const mismatch = compare(backend, loaded, [...inputs, ...fedCopies], outputs);
   if (mismatch !== null) {
     binding.deleteSavedModel(session);
-    return { outputs, loaded: status(`the loaded graph disagrees with the eager step: ${mismatch}`) };
+    return status(`the loaded graph disagrees with the eager step: ${mismatch}`);
   }
-  return { outputs, loaded };
+  return loaded;
 }
 
 /** Runs the loaded graph on the recorded call's inputs; null when every output matches the eager one within tolerance. */
 function compare(backend: NodeBackend, g: Loaded, inputs: readonly tf.Tensor[], eager: readonly tf.Tensor[]): string | null {
   let replayed: tf.Tensor[];
   try {
-    replayed = replay(backend, g, inputs);
+    replayed = backend.binding.runSavedModel(g.session, backend.getInputTensorIds([...inputs]), g.inputNames, g.outputNames).map((m) => backend.createOutputTensor(m));
   } catch (e) {
     return (e as Error).message.split('\n')[0]!;
   }

@@ -102,6 +102,14 @@
  *   readLayersWeights(modelJson): Record<nncName, tf.Tensor>   (`h/kernel` → `h.weight`)
  *   writeLayersModel(dir, topology, weights: { name, tensor }[], generatedBy): Promise<void>
  *
+ * graph-step.ts  (tfjs-node: a step as one TensorFlow graph; docs/architecture.md)
+ *   class GraphStep { constructor(name); run(inputsOf: () => Tensor[], fn: () => Tensor[], rng?): Tensor[];
+ *                     statuses(): GraphStepStatus[]; dispose() }   plain `fn()` on other backends
+ *   graphConstant(t) / graphConstants(record)   values a recorded step may freeze in
+ *   graphFeed(t, rng, draw)   a host draw inside the step, drawn again from `rng` per replay
+ *   unrecorded(fn)   one-time work outside a recording;  graphSteps(): GraphStepStatus[]
+ *     GraphStepStatus { step; signature; graph; ops; opNames; refused: string | null }
+ *
  * errors.ts
  *   DataError, UsageError, CheckpointError, TrainingError (message = the user-facing text)
  *   exitOnError(e: unknown): never        exit 2 for UsageError, 3 for the other user errors

@@ -2,6 +2,7 @@
 // temporaries, kernel lookup, the per-backend probes for flawed kernels and a
 // matrix product that avoids a backend's slow path.
 import * as tf from '@tensorflow/tfjs-core';
+import { unrecorded } from './graph-step.js';
 
 /** Computes f over temporaries, then disposes them (the result is kept). */
 export function withTemps(f: (keep: <T extends tf.Tensor>(t: T) => T) => tf.Tensor): tf.Tensor {
@@ -26,7 +27,8 @@ export function hasFlaw(name: string, probe: () => boolean): boolean {
   const key = `${tf.getBackend()}/${name}`;
   let flawed = flaws.get(key);
   if (flawed === undefined) {
-    flawed = tf.tidy(probe);
+    // a probe is no part of any step: outside a graph step's recording (graph-step.ts)
+    flawed = unrecorded(() => tf.tidy(probe));
     flaws.set(key, flawed);
   }
   return flawed;

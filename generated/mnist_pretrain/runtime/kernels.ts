@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng.js';
 import * as native from './kernels-native.js';
+import { graphFeed } from './graph-step.js';
 import { hasFlaw, hasKernel, matMulFastPath, withTemps } from './kernels-support.js';
 
 export * from './kernels-spatial.js';
@@ -151,19 +152,33 @@ export function meanSquaredError(pred: tf.Tensor, target: tf.Tensor): tf.Tensor 
 
 /** Σx² (no ½). */
 export function sumOfSquares(x: tf.Tensor): tf.Tensor {
-  return withTemps((t) => tf.sum(t(tf.square(x))));
+  return withTemps((t) => sum(t(tf.square(x))));
 }
 
-/** tf.broadcastTo where -1 keeps x's own size of that (right-aligned) axis. */
+/** tf.gather(table, ids) along axis 0; on tfjs-node without tfjs-node's read of the ids to the host (TensorFlow checks their range). */
+export function gather(table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
+  const nb = native.nativeBackend();
+  return nb !== null && ids.dtype === 'int32' ? native.gather(nb, table, ids) : tf.gather(table, ids);
+}
+
+/** tf.scalar(1 / n); on tfjs-node a handle on a kept constant (no upload per call). */
+export function inverseCount(n: number): tf.Tensor {
+  const nb = native.nativeBackend();
+  return nb !== null ? native.inverseCount(nb, n) : tf.scalar(1 / n);
+}
+
 /** tf.reshape (`shape` may hold one -1), with the shape kept rather than uploaded on tfjs-node. */
 export function reshape(x: tf.Tensor, shape: number[]): tf.Tensor {
   const nb = native.nativeBackend();
   return nb !== null ? native.reshape(nb, x, shape) : tf.reshape(x, shape);
 }
 
+/** tf.broadcastTo where -1 keeps x's own size of that (right-aligned) axis. */
 export function broadcastTo(x: tf.Tensor, shape: number[]): tf.Tensor {
   const lead = shape.length - x.rank;
-  return tf.broadcastTo(x, shape.map((d, i) => (d === -1 ? x.shape[i - lead]! : d)));
+  const full = shape.map((d, i) => (d === -1 ? x.shape[i - lead]! : d));
+  const nb = native.nativeBackend();
+  return nb !== null && x.dtype === 'float32' ? native.broadcastTo(nb, x, full) : tf.broadcastTo(x, full);
 }
 
 /**
@@ -175,9 +190,17 @@ export function broadcastTo(x: tf.Tensor, shape: number[]): tf.Tensor {
  */
 export function dropoutMask(x: tf.Tensor, rate: number, training: boolean, rng: Pick<Rng, 'nextUint32'>): tf.Tensor {
   if (!training || rate === 0) return tf.onesLike(x);
+  const shape = x.shape;
+  const size = x.size;
+  const draw = (r: Pick<Rng, 'nextUint32'>) => tf.tensor(dropoutValues(size, rate, r), shape, 'float32');
+  // a recorded graph step takes the mask as a per-call feed, drawn again from the step's rng each replay
+  return graphFeed(draw(rng), rng, draw);
+}
+
+function dropoutValues(size: number, rate: number, rng: Pick<Rng, 'nextUint32'>): Float32Array {
   const keep = 1 / (1 - rate);
   const threshold = rate * 4294967296;
-  const values = new Float32Array(x.size);
+  const values = new Float32Array(size);
   let state = rng.nextUint32() | 0;
   for (let i = 0; i < values.length; i++) {
     state = (state + 0x6d2b79f5) | 0;
@@ -185,7 +208,7 @@ export function dropoutMask(x: tf.Tensor, rate: number, training: boolean, rng: 
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     values[i] = (t ^ (t >>> 14)) >>> 0 < threshold ? 0 : keep;
   }
-  return tf.tensor(values, x.shape, 'float32');
+  return values;
 }
 
 /**
@@ -198,6 +221,11 @@ export function unsortedSegmentSum(data: tf.Tensor, ids: tf.Tensor, segments: nu
   // The cpu kernel loops over segments with three tensor ops each (a 4000-word
   // embedding: 12 000 ops per step); summing in JS is exact and far faster there.
   if (!hasKernel('UnsortedSegmentSum') || tf.getBackend() === 'cpu') return unsortedSegmentSumInJs(data, ids, segments);
+  const nb = native.nativeBackend();
+  if (nb !== null && data.dtype === 'float32' && ids.dtype === 'int32') {
+    if (ids.rank === 1) return native.unsortedSegmentSum(nb, data, ids, segments);
+    return withTemps((t) => native.unsortedSegmentSum(nb, t(native.reshape(nb, data, [-1, ...rows])), t(native.reshape(nb, ids, [-1])), segments));
+  }
   if (ids.rank === 1) return tf.unsortedSegmentSum(data, ids as tf.Tensor1D, segments);
   return withTemps((t) => tf.unsortedSegmentSum(t(tf.reshape(data, [-1, ...rows])), t(tf.reshape(ids, [-1])) as tf.Tensor1D, segments));
 }

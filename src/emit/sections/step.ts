@@ -29,14 +29,14 @@ export function emitTrainStep(out: ProgramBuilder, ctx: EmitContext): void {
       doc: `Trains on one batch with learning rate \`lr\` and returns its loss${which}. Tensors live exactly as long as the step needs them.`,
       params,
       returns: 'number',
-      body: graph ? graphStepBody(ctx, v) : eagerStepBody(ctx, v, rng),
+      body: graph ? graphStepBody(ctx, v, rng) : eagerStepBody(ctx, v, rng),
     });
   }
 }
 
-/** Whether a step is a pure function of parameters, batch and learning rate (no host random draws, no running statistics to hand back). */
+/** Whether a step is a function of parameters, batch, learning rate and its rng's draws (no running statistics to hand back). */
 function graphable(v: StepVariant): boolean {
-  return !v.plan.usesRng && v.plan.updates.length === 0;
+  return v.plan.updates.length === 0;
 }
 
 function eagerStepBody(ctx: EmitContext, v: StepVariant, rng: boolean): string[] {
@@ -59,7 +59,7 @@ function eagerStepBody(ctx: EmitContext, v: StepVariant, rng: boolean): string[]
  * update is two subtractions, inside the graph) or the gradients, which the
  * optimizer (a stateful fused kernel on tfjs-node) then applies.
  */
-function graphStepBody(ctx: EmitContext, v: StepVariant): string[] {
+function graphStepBody(ctx: EmitContext, v: StepVariant, rng: boolean): string[] {
   const fields = [...v.plan.paramFields.values()].map((f) => `params.${f}`);
   const inputs = [...v.plan.inputFields.values()].map((f) => `batch.${f}`);
   const first = [...v.plan.inputFields.values()][0]!;
@@ -69,11 +69,13 @@ function graphStepBody(ctx: EmitContext, v: StepVariant): string[] {
   const grads = v.plan.grads.map((g) => g.field);
   const run = [
     `const [lossTensor, ...out] = STEP${v.suffix}.run(() => [${[...fields, ...inputs, ...factor].join(', ')}], () => {`,
-    `  const fwd = forward${v.suffix}(params, batch, true);`,
+    `  const fwd = forward${v.suffix}(params, batch, true${rng ? ', rng' : ''});`,
     `  const grads = backward${v.suffix}(params, batch, fwd${ctx.stepScaled ? ', lr' : ''});`,
     '  if (fwd.prediction !== fwd.loss) fwd.prediction.dispose();',
   ];
   const read = ['const loss = readLoss(lossTensor);', 'lossTensor.dispose();'];
+  // with dropout, the rng whose draws (the masks) a replay makes again, in the same order
+  const close = rng ? '}, rng);' : '});';
   if (ctx.stepScaled) {
     return [
       ...run,
@@ -81,7 +83,7 @@ function graphStepBody(ctx: EmitContext, v: StepVariant): string[] {
       `  const next = [${grads.map((f) => `rt.sub(params.${f}, grads.${f})`).join(', ')}];`,
       '  tf.dispose(Object.values(grads));',
       '  return [fwd.loss, ...next];',
-      '});',
+      close,
       ...read,
       'state.step += 1;',
       ...grads.map((f, i) => `params.${f}.dispose();\nparams.${f} = out[${i}]!;`),
@@ -91,7 +93,7 @@ function graphStepBody(ctx: EmitContext, v: StepVariant): string[] {
   return [
     ...run,
     `  return [fwd.loss, ${grads.map((f) => `grads.${f}`).join(', ')}];`,
-    '});',
+    close,
     ...read,
     `applyUpdate${v.suffix}(params, state, { ${grads.map((f, i) => `${f}: out[${i}]!`).join(', ')} }, lr);`,
     'return loss;',
