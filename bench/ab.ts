@@ -44,6 +44,7 @@ const trainers = [
 ];
 const batches = syntheticBatches(asCompiled.compiled.model.forward, specBatch(asCompiled.compiled.model));
 const runs = trainers.map((t) => {
+  t.module.installConstants();
   const params = t.module.initParams(new Rng(7));
   return { ...t, params, state: t.module.initOptimizerState(params), rng: new Rng(1), ms: [] as number[], eager: without === 'graph-step' && t.name !== 'as compiled' };
 });

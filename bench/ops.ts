@@ -48,6 +48,7 @@ backend.binding = wrapBinding(binding, {
   },
 });
 
+m.installConstants();
 const params = m.initParams(new Rng(7));
 const state = m.initOptimizerState(params);
 const stepRng = new Rng(1);
