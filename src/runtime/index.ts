@@ -102,7 +102,7 @@
  *   readLayersWeights(modelJson): Record<nncName, tf.Tensor>   (`h/kernel` → `h.weight`)
  *   writeLayersModel(dir, topology, weights: { name, tensor }[], generatedBy): Promise<void>
  *
- * graph-step.ts  (tfjs-node: a step as one TensorFlow graph; docs/architecture.md)
+ * graph-step.ts, graph-capture.ts, graph-record.ts, tf-graph-proto.ts  (tfjs-node: a step as one TensorFlow graph; docs/architecture.md)
  *   class GraphStep { constructor(name); run(inputsOf: () => Tensor[], fn: () => Tensor[], rng?): Tensor[];
  *                     statuses(): GraphStepStatus[]; dispose() }   plain `fn()` on other backends
  *   graphConstant(t) / graphConstants(record)   values a recorded step may freeze in

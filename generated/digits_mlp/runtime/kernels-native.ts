@@ -8,7 +8,7 @@
 // portable path. Results agree with the portable helpers within float32
 // round-off (tested), except that an out-of-range class label is an error here.
 import * as tf from '@tensorflow/tfjs-core';
-import { graphConstant, unrecorded } from './graph-step.js';
+import { graphConstant, unrecorded } from './graph-capture.js';
 
 export interface OpAttr {
   name: string;

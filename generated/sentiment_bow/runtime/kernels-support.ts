@@ -2,7 +2,7 @@
 // temporaries, kernel lookup, the per-backend probes for flawed kernels and a
 // matrix product that avoids a backend's slow path.
 import * as tf from '@tensorflow/tfjs-core';
-import { unrecorded } from './graph-step.js';
+import { unrecorded } from './graph-capture.js';
 
 /** Computes f over temporaries, then disposes them (the result is kept). */
 export function withTemps(f: (keep: <T extends tf.Tensor>(t: T) => T) => tf.Tensor): tf.Tensor {

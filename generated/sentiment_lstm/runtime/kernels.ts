@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from './rng.js';
 import * as native from './kernels-native.js';
-import { graphFeed } from './graph-step.js';
+import { graphFeed } from './graph-capture.js';
 import { hasFlaw, hasKernel, matMulFastPath, withTemps } from './kernels-support.js';
 
 export * from './kernels-spatial.js';
