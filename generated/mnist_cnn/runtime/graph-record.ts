@@ -71,6 +71,18 @@ function graphAttr(b: Binding, a: RawAttr): GraphAttr | null {
   return null;
 }
 
+/** What one recorded call left behind, for `build`. */
+interface Notes {
+  nodes: GraphNode[];
+  /** Node output (`op_3_MatMul:0`, `input_2`) by binding tensor id. */
+  names: Map<number, string>;
+  /** Tensors the recorded ops read that they did not make, with the first op that read each. */
+  captured: Map<number, string>;
+  feeds: Feed[];
+  refused: string | null;
+}
+
+/** Runs `fn` once, eagerly, noting every TensorFlow op; returns its outputs and the loaded graph (or why there is none). */
 export function record(
   backend: NodeBackend,
   step: string,
@@ -85,16 +97,13 @@ export function record(
     for (const n of ops) opNames[n.op] = (opNames[n.op] ?? 0) + 1;
     return { step, signature, graph: refused === null, ops: ops.length, opNames, refused };
   };
-  const nodes: GraphNode[] = [];
-  const names = new Map<number, string>();
+  const notes: Notes = { nodes: [], names: new Map(), captured: new Map(), feeds: [], refused: null };
+  const { nodes, names, captured, feeds } = notes;
   const inputIds = backend.getInputTensorIds([...inputs]);
   inputs.forEach((t, i) => {
     if (!names.has(inputIds[i]!)) names.set(inputIds[i]!, `input_${i}`);
   });
-  /** Tensors the recorded ops read that they did not make, with the first op that read each. */
-  const captured = new Map<number, string>();
-  let refused: string | null = null;
-  const refuse = (why: string) => (refused ??= why);
+  const refuse = (why: string) => (notes.refused ??= why);
 
   // A copy, not a patch: the binding's own properties are read-only.
   const recording = {} as Binding;
@@ -128,7 +137,6 @@ export function record(
     return binding.tensorDataSync(id);
   };
   backend.binding = recording;
-  const feeds: Feed[] = [];
   setRecording({ backend, binding, recording, rng, feeds, refuse });
   let outputs: tf.Tensor[];
   try {
@@ -138,7 +146,8 @@ export function record(
     setRecording(null);
   }
   try {
-    return { outputs, loaded: build(backend, step, status, inputs, outputs, nodes, names, captured, feeds, refused) };
+    if (inputs.some((t) => t.isDisposed)) throw new Error(`graph step ${step}: the step function disposed one of its inputs`);
+    return { outputs, loaded: build(backend, status, inputs, outputs, notes) };
   } finally {
     for (const f of feeds) f.copy?.dispose();
     for (const f of feeds) f.copy = null;
@@ -148,19 +157,13 @@ export function record(
 /** The graph of a finished recording, loaded and checked, or why not. */
 function build(
   backend: NodeBackend,
-  step: string,
   status: (refused: string | null, ops?: readonly GraphNode[]) => GraphStepStatus,
   inputs: readonly tf.Tensor[],
   outputs: readonly tf.Tensor[],
-  nodes: readonly GraphNode[],
-  names: ReadonlyMap<number, string>,
-  captured: ReadonlyMap<number, string>,
-  feeds: Feed[],
-  refused: string | null,
+  { nodes, names, captured, feeds, refused }: Notes,
 ): Loaded | GraphStepStatus {
   const binding = backend.binding;
   if (refused !== null) return status(refused);
-  if (inputs.some((t) => t.isDisposed)) throw new Error(`graph step ${step}: the step function disposed one of its inputs`);
 
   // Captured tensors must be registered constants: their values go into the graph.
   const constantIds = new Map<number, tf.Tensor>();
