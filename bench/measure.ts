@@ -4,6 +4,7 @@
 // engine), and the peak number and bytes of live tensors during a step.
 import * as tf from '@tensorflow/tfjs';
 import type { StepImpl } from './baselines.js';
+import { wrapBinding, type Around } from '../src/runtime/graph-capture.js';
 
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,28 +47,8 @@ interface Binding {
   createTensor(...args: unknown[]): unknown;
 }
 
-/** What a wrapped binding method does around the original: `call` runs it with the same arguments. */
-export type Around = (args: unknown[], call: () => unknown) => unknown;
-
-/**
- * A copy of tfjs-node's native binding whose listed methods run through
- * `around` (the binding's own properties are read-only, so it is wrapped by
- * copying, not patched). Install it as `backend.binding`, put the original back after.
- */
-export function wrapBinding(binding: object, around: Record<string, Around>): Record<string, unknown> {
-  const original = binding as Record<string, unknown>;
-  const wrapped: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(original)) {
-    const v = original[key];
-    if (typeof v !== 'function') wrapped[key] = v;
-    else {
-      const f = v as (...x: unknown[]) => unknown;
-      const hook = around[key];
-      wrapped[key] = hook === undefined ? (...a: unknown[]) => f.apply(original, a) : (...a: unknown[]) => hook(a, () => f.apply(original, a));
-    }
-  }
-  return wrapped;
-}
+// The binding wrapper lives in the runtime (graph steps record through it); the counters here use the same one.
+export { wrapBinding, type Around };
 
 /**
  * Runs step `i` once under every counter. `graphOps` names the ops of the

@@ -27,6 +27,30 @@ export interface Binding {
   [key: string]: unknown;
 }
 
+/** What a wrapped binding method does around the original: `call` runs it with the same arguments. */
+export type Around = (args: unknown[], call: () => unknown) => unknown;
+
+/**
+ * A copy of tfjs-node's native binding whose listed methods run through
+ * `around` (the binding's own properties are read-only, so it is wrapped by
+ * copying, not patched). Install it as `backend.binding`, put the original
+ * back after. A recording is one; the bench's counters are others.
+ */
+export function wrapBinding(binding: object, around: Record<string, Around>): Record<string, unknown> {
+  const original = binding as Record<string, unknown>;
+  const wrapped: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(original)) {
+    const v = original[key];
+    if (typeof v !== 'function') wrapped[key] = v;
+    else {
+      const f = v as (...x: unknown[]) => unknown;
+      const hook = around[key];
+      wrapped[key] = hook === undefined ? (...a: unknown[]) => f.apply(original, a) : (...a: unknown[]) => hook(a, () => f.apply(original, a));
+    }
+  }
+  return wrapped;
+}
+
 export interface NodeBackend {
   binding: Binding;
   getInputTensorIds(tensors: tf.Tensor[]): number[];

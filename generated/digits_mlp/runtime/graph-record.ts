@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { constants, setRecording, type Binding, type Feed, type NodeBackend, type RawAttr } from './graph-capture.js';
+import { constants, setRecording, wrapBinding, type Binding, type Feed, type NodeBackend, type RawAttr, type TensorMeta } from './graph-capture.js';
 import { savedModelBytes, type GraphAttr, type GraphNode } from './tf-graph-proto.js';
 
 /** Ops a replay could not repeat: variables, random draws, host I/O. */
@@ -43,12 +43,17 @@ export interface Loaded {
   status: GraphStepStatus;
 }
 
+/** One session run of `g` on `fed`: the inputs, then the feeds that have placeholders. */
+function runSession(backend: NodeBackend, g: Loaded, fed: readonly tf.Tensor[]): tf.Tensor[] {
+  const metas = backend.binding.runSavedModel(g.session, backend.getInputTensorIds([...fed]), g.inputNames, g.outputNames);
+  return metas.map((m) => backend.createOutputTensor(m));
+}
+
+/** A replay: this call's inputs, and its feeds drawn again (all of them, so the rng advances as eagerly). */
 export function replay(backend: NodeBackend, g: Loaded, inputs: readonly tf.Tensor[], rng: unknown): tf.Tensor[] {
   const drawn = g.feeds.map((f) => f.draw(rng as never));
   try {
-    const fed = drawn.filter((_, k) => g.feeds[k]!.placeholder !== null);
-    const metas = backend.binding.runSavedModel(g.session, backend.getInputTensorIds([...inputs, ...fed]), g.inputNames, g.outputNames);
-    return metas.map((m) => backend.createOutputTensor(m));
+    return runSession(backend, g, [...inputs, ...drawn.filter((_, k) => g.feeds[k]!.placeholder !== null)]);
   } finally {
     tf.dispose(drawn);
   }
@@ -105,37 +110,34 @@ export function record(
   });
   const refuse = (why: string) => (notes.refused ??= why);
 
-  // A copy, not a patch: the binding's own properties are read-only.
-  const recording = {} as Binding;
-  for (const key of Object.getOwnPropertyNames(binding)) {
-    const v = binding[key];
-    recording[key] = typeof v === 'function' ? (...a: unknown[]) => (v as (...x: unknown[]) => unknown).apply(binding, a) : v;
-  }
-  recording.executeOp = (name, attrs, ids, count) => {
-    const out = binding.executeOp(name, attrs, ids, count);
-    if (STATEFUL.test(name)) refuse(`runs ${name}, which a replay could not repeat`);
-    const attr: Record<string, GraphAttr> = {};
-    for (const a of attrs) {
-      const g = graphAttr(binding, a);
-      if (g === null) refuse(`${name}: attribute ${a.name} has a type a graph cannot hold here`);
-      else attr[a.name] = g;
-    }
-    const node = `op_${nodes.length}_${name}`;
-    const input = ids.map((id) => {
-      const known = names.get(id);
-      if (known !== undefined) return known;
-      if (!captured.has(id)) captured.set(id, name);
-      return `const_${id}`;
-    });
-    nodes.push({ name: node, op: name, input, attr });
-    out.forEach((m, k) => names.set(m.id, `${node}:${k}`));
-    return out;
-  };
-  recording.tensorDataSync = (id) => {
-    const after = nodes.length > 0 ? ` (after ${nodes.length} ops, the last ${nodes[nodes.length - 1]!.op})` : '';
-    refuse(`reads a tensor back to the host inside the step${after}`);
-    return binding.tensorDataSync(id);
-  };
+  const recording = wrapBinding(binding, {
+    executeOp: (a, call) => {
+      const [name, attrs, ids] = a as [string, RawAttr[], number[]];
+      const out = call() as TensorMeta[];
+      if (STATEFUL.test(name)) refuse(`runs ${name}, which a replay could not repeat`);
+      const attr: Record<string, GraphAttr> = {};
+      for (const at of attrs) {
+        const g = graphAttr(binding, at);
+        if (g === null) refuse(`${name}: attribute ${at.name} has a type a graph cannot hold here`);
+        else attr[at.name] = g;
+      }
+      const node = `op_${nodes.length}_${name}`;
+      const input = ids.map((id) => {
+        const known = names.get(id);
+        if (known !== undefined) return known;
+        if (!captured.has(id)) captured.set(id, name);
+        return `const_${id}`;
+      });
+      nodes.push({ name: node, op: name, input, attr });
+      out.forEach((m, k) => names.set(m.id, `${node}:${k}`));
+      return out;
+    },
+    tensorDataSync: (_a, call) => {
+      const after = nodes.length > 0 ? ` (after ${nodes.length} ops, the last ${nodes[nodes.length - 1]!.op})` : '';
+      refuse(`reads a tensor back to the host inside the step${after}`);
+      return call();
+    },
+  }) as Binding;
   backend.binding = recording;
   setRecording({ backend, binding, recording, rng, feeds, refuse });
   let outputs: tf.Tensor[];
@@ -192,16 +194,14 @@ function build(
     if (name === undefined || name.startsWith('input_')) return status('returns a tensor no recorded op produced');
     outputNames.push(name);
   }
+  // Placeholders: the inputs, then the feeds some recorded op read (the order a session run is fed in).
+  const fedFeeds = feeds.filter((f) => f.placeholder !== null);
+  const fed: [string, tf.Tensor][] = [...inputs.map((t, i): [string, tf.Tensor] => [`input_${i}`, t]), ...fedFeeds.map((f): [string, tf.Tensor] => [f.placeholder!, f.copy!])];
   const placeholders: GraphNode[] = [];
-  for (const [i, t] of inputs.entries()) {
+  for (const [name, t] of fed) {
     const dtype = dataType(binding, t.dtype);
-    if (dtype === null) return status(`input ${i} has dtype ${t.dtype}`);
-    placeholders.push({ name: `input_${i}`, op: 'Placeholder', input: [], attr: { dtype: { kind: 'type', value: dtype }, shape: { kind: 'shape', value: t.shape } } });
-  }
-  const fedCopies = feeds.filter((f) => f.placeholder !== null).map((f) => f.copy!);
-  for (const f of feeds) {
-    const t = f.copy!;
-    if (f.placeholder !== null) placeholders.push({ name: f.placeholder, op: 'Placeholder', input: [], attr: { dtype: { kind: 'type', value: dataType(binding, t.dtype)! }, shape: { kind: 'shape', value: t.shape } } });
+    if (dtype === null) return status(`${name} has dtype ${t.dtype}`);
+    placeholders.push({ name, op: 'Placeholder', input: [], attr: { dtype: { kind: 'type', value: dtype }, shape: { kind: 'shape', value: t.shape } } });
   }
 
   let session: number;
@@ -217,11 +217,11 @@ function build(
   const loaded: Loaded = {
     session,
     feeds,
-    inputNames: [...inputs.map((_, i) => `input_${i}:0`), ...feeds.flatMap((f) => (f.placeholder === null ? [] : [`${f.placeholder}:0`]))].join(','),
+    inputNames: fed.map(([name]) => `${name}:0`).join(','),
     outputNames: outputNames.join(','),
     status: status(null, nodes),
   };
-  const mismatch = compare(backend, loaded, [...inputs, ...fedCopies], outputs);
+  const mismatch = compare(backend, loaded, fed.map(([, t]) => t), outputs);
   if (mismatch !== null) {
     binding.deleteSavedModel(session);
     return status(`the loaded graph disagrees with the eager step: ${mismatch}`);
@@ -233,7 +233,7 @@ function build(
 function compare(backend: NodeBackend, g: Loaded, inputs: readonly tf.Tensor[], eager: readonly tf.Tensor[]): string | null {
   let replayed: tf.Tensor[];
   try {
-    replayed = backend.binding.runSavedModel(g.session, backend.getInputTensorIds([...inputs]), g.inputNames, g.outputNames).map((m) => backend.createOutputTensor(m));
+    replayed = runSession(backend, g, inputs);
   } catch (e) {
     return (e as Error).message.split('\n')[0]!;
   }

@@ -38,7 +38,7 @@ export function graphSteps(): GraphStepStatus[] {
 
 /** Graph steps are on unless NNC_GRAPH_STEP=0 (the eager kernels then run, one dispatch each); NNC_GRAPH_STEP=log also reports each recording on stderr. */
 function enabled(): boolean {
-  return typeof process === 'undefined' || process.env['NNC_GRAPH_STEP'] !== '0';
+  return process.env['NNC_GRAPH_STEP'] !== '0';
 }
 
 /** A step function run as one TensorFlow graph on tfjs-node once recorded; plain calls on other backends. */

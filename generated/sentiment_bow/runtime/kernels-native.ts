@@ -83,6 +83,11 @@ function keptTensor(nb: NativeBackend, key: string, value: unknown, make: () => 
   return tensor;
 }
 
+/** A tensor that depends on `key` alone (axes, a shape, 1/n): kept per key and registered as a graph constant. */
+function keptConstant(nb: NativeBackend, key: string, make: () => tf.Tensor): tf.Tensor {
+  return keptTensor(nb, key, key, () => graphConstant(make()));
+}
+
 /**
  * Sum or Mean of float32 `x` over `axes` (all when undefined): one kernel,
  * its axes uploaded once (tfjs-node's tf.mean also casts x first). A sum over
@@ -98,8 +103,7 @@ export function reduce(nb: NativeBackend, op: 'Sum' | 'Mean', x: tf.Tensor, axes
     float(nb),
     { name: 'Tidx', type: nb.binding.TF_ATTR_TYPE, value: nb.binding.TF_INT32 },
   ];
-  const key = `axes ${all.join(',')}`;
-  return nb.executeSingleOutput(op, attrs, [x, keptTensor(nb, key, key, () => graphConstant(tf.tensor1d(all, 'int32')))]);
+  return nb.executeSingleOutput(op, attrs, [x, keptConstant(nb, `axes ${all.join(',')}`, () => tf.tensor1d(all, 'int32'))]);
 }
 
 /**
@@ -113,8 +117,7 @@ export function latestScalar(nb: NativeBackend, key: string, value: number): tf.
 
 /** An int32 vector (a shape) kept per value and registered as a graph constant: tfjs-node's own kernels upload theirs on every call. */
 function shapeVector(nb: NativeBackend, values: readonly number[]): tf.Tensor {
-  const key = `shape ${values.join(',')}`;
-  return keptTensor(nb, key, key, () => graphConstant(tf.tensor1d([...values], 'int32')));
+  return keptConstant(nb, `shape ${values.join(',')}`, () => tf.tensor1d([...values], 'int32'));
 }
 
 /** Reshape to `shape` (one -1 allowed), with the shape kept rather than uploaded. */
@@ -128,14 +131,14 @@ export function reshape(nb: NativeBackend, x: tf.Tensor, shape: readonly number[
 export function gather(nb: NativeBackend, table: tf.Tensor, ids: tf.Tensor): tf.Tensor {
   const b = nb.binding;
   const type = (name: string, value: number): OpAttr => ({ name, type: b.TF_ATTR_TYPE, value });
-  const axis = keptTensor(nb, 'gather axis', 0, () => graphConstant(tf.scalar(0, 'int32')));
+  const axis = keptConstant(nb, 'gather axis 0', () => tf.scalar(0, 'int32'));
   const attrs = [{ name: 'batch_dims', type: b.TF_ATTR_INT, value: 0 }, type('Tparams', table.dtype === 'int32' ? b.TF_INT32 : b.TF_FLOAT), type('Tindices', b.TF_INT32), type('Taxis', b.TF_INT32)];
   return nb.executeSingleOutput('GatherV2', attrs, [table, ids, axis]);
 }
 
 /** 1/n as a float32 scalar: kept per value, a graph constant (it depends on shapes only); a new handle on it, which the caller disposes. */
 export function inverseCount(nb: NativeBackend, n: number): tf.Tensor {
-  return keptTensor(nb, `inverse count ${n}`, n, () => graphConstant(tf.scalar(1 / n))).clone();
+  return keptConstant(nb, `inverse count ${n}`, () => tf.scalar(1 / n)).clone();
 }
 
 /** x broadcast to `shape` (BroadcastTo), the shape kept rather than uploaded. */
@@ -147,7 +150,7 @@ export function broadcastTo(nb: NativeBackend, x: tf.Tensor, shape: readonly num
 /** Σ of data's rows per segment id (UnsortedSegmentSum, rank-1 int32 ids), the segment count kept rather than uploaded. */
 export function unsortedSegmentSum(nb: NativeBackend, data: tf.Tensor, ids: tf.Tensor, segments: number): tf.Tensor {
   const b = nb.binding;
-  const count = keptTensor(nb, `segments ${segments}`, segments, () => graphConstant(tf.scalar(segments, 'int32')));
+  const count = keptConstant(nb, `segments ${segments}`, () => tf.scalar(segments, 'int32'));
   const attrs = [float(nb), { name: 'Tindices', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }, { name: 'Tnumsegments', type: b.TF_ATTR_TYPE, value: b.TF_INT32 }];
   return nb.executeSingleOutput('UnsortedSegmentSum', attrs, [data, ids, count]);
 }

@@ -222,12 +222,12 @@ export function unsortedSegmentSum(data: tf.Tensor, ids: tf.Tensor, segments: nu
   // embedding: 12 000 ops per step); summing in JS is exact and far faster there.
   if (!hasKernel('UnsortedSegmentSum') || tf.getBackend() === 'cpu') return unsortedSegmentSumInJs(data, ids, segments);
   const nb = native.nativeBackend();
-  if (nb !== null && data.dtype === 'float32' && ids.dtype === 'int32') {
-    if (ids.rank === 1) return native.unsortedSegmentSum(nb, data, ids, segments);
-    return withTemps((t) => native.unsortedSegmentSum(nb, t(native.reshape(nb, data, [-1, ...rows])), t(native.reshape(nb, ids, [-1])), segments));
-  }
-  if (ids.rank === 1) return tf.unsortedSegmentSum(data, ids as tf.Tensor1D, segments);
-  return withTemps((t) => tf.unsortedSegmentSum(t(tf.reshape(data, [-1, ...rows])), t(tf.reshape(ids, [-1])) as tf.Tensor1D, segments));
+  const sumBy =
+    nb !== null && data.dtype === 'float32' && ids.dtype === 'int32'
+      ? (d: tf.Tensor, i: tf.Tensor) => native.unsortedSegmentSum(nb, d, i, segments)
+      : (d: tf.Tensor, i: tf.Tensor) => tf.unsortedSegmentSum(d, i as tf.Tensor1D, segments);
+  if (ids.rank === 1) return sumBy(data, ids);
+  return withTemps((t) => sumBy(t(reshape(data, [-1, ...rows])), t(reshape(ids, [-1]))));
 }
 
 export function unsortedSegmentSumInJs(data: tf.Tensor, ids: tf.Tensor, segments: number): tf.Tensor {

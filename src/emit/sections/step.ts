@@ -54,10 +54,10 @@ function eagerStepBody(ctx: EmitContext, v: StepVariant, rng: boolean): string[]
 
 /**
  * The step through `STEP.run`: inputs are every parameter and batch field
- * (and, with the learning rate folded into the loss gradient, that factor as
- * a tensor); outputs the loss and either the new parameters (folded SGD: the
- * update is two subtractions, inside the graph) or the gradients, which the
- * optimizer (a stateful fused kernel on tfjs-node) then applies.
+ * (and the loss gradient's factor as a tensor); outputs the loss and either
+ * the new parameters (folded SGD: one subtraction per parameter, inside the
+ * graph) or the gradients, which the optimizer (a stateful fused kernel on
+ * tfjs-node) then applies.
  */
 function graphStepBody(ctx: EmitContext, v: StepVariant, rng: boolean): string[] {
   const fields = [...v.plan.paramFields.values()].map((f) => `params.${f}`);
